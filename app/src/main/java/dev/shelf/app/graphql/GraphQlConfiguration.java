@@ -1,0 +1,46 @@
+package dev.shelf.app.graphql;
+
+import graphql.schema.DataFetchingEnvironment;
+import graphql.GraphQLError;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.graphql.execution.DataFetcherExceptionResolverAdapter;
+import org.springframework.graphql.execution.ErrorType;
+import org.springframework.graphql.execution.RuntimeWiringConfigurer;
+import org.springframework.graphql.server.WebGraphQlInterceptor;
+
+@Configuration(proxyBeanMethods = false)
+class GraphQlConfiguration {
+
+	@Bean
+	RuntimeWiringConfigurer shelfScalars() {
+		return wiring -> wiring.scalar(Scalars.DATE_TIME).scalar(Scalars.DECIMAL).scalar(Scalars.UNSIGNED_INT_64);
+	}
+
+	@Bean
+	WebGraphQlInterceptor documentSizeLimit(RequestLimits limits) {
+		return new RequestLimits.DocumentSizeLimit(limits.maxDocumentCharacters());
+	}
+
+	@Bean
+	RequestLimits.DepthLimit depthLimit(RequestLimits limits) {
+		return new RequestLimits.DepthLimit(limits.maxDepth());
+	}
+
+	/** The caller's mistakes are BAD_USER_INPUT errors, not internal ones. */
+	@Bean
+	DataFetcherExceptionResolverAdapter invalidInputResolver() {
+		return new DataFetcherExceptionResolverAdapter() {
+			@Override
+			protected GraphQLError resolveToSingleError(Throwable failure, DataFetchingEnvironment environment) {
+				if (failure instanceof BadUserInputException) {
+					return GraphQLError.newError().errorType(ErrorType.BAD_REQUEST).message(failure.getMessage())
+							.path(environment.getExecutionStepInfo().getPath())
+							.location(environment.getField().getSourceLocation())
+							.build();
+				}
+				return null;
+			}
+		};
+	}
+}

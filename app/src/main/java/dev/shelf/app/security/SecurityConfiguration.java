@@ -1,0 +1,108 @@
+package dev.shelf.app.security;
+
+import java.nio.file.Path;
+
+import dev.shelf.catalog.Shops;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.util.StringUtils;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Two kinds of caller: shops, through {@code /graphql} with a Shopify session token, and operators, through the
+ * actuator with HTTP Basic ({@code operator} / {@code SHELF_OPERATOR_PASSWORD}). Health and info are public for
+ * load balancers. Nothing else is reachable. Stateless: no cookies, so no CSRF token either.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+	private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+	static final String OPERATOR_ROLE = "OPERATOR";
+
+	@Bean
+	ShopifyCredentials shopifyCredentials(ShopifyProperties properties, Environment environment,
+			@Value("${shelf.data-dir}") Path dataDirectory) {
+		ShopifyCredentials credentials = ShopifyCredentials.resolve(properties,
+				environment.acceptsProfiles(Profiles.of("dev")), dataDirectory);
+		if (credentials.generatedForDevelopment()) {
+			log.warn("""
+
+					*** DEVELOPMENT CREDENTIALS ***
+					SHOPIFY_API_SECRET is not set: session tokens are verified with a generated development secret
+					stored in {}. Mint a token with the 'dev-token' command (see README).
+					Never run like this in production: without the 'dev' profile Shelf refuses to start.
+					""", dataDirectory.resolve(ShopifyCredentials.DEV_CREDENTIALS_FILE).toAbsolutePath());
+		}
+		return credentials;
+	}
+
+	@Bean
+	SessionTokenDecoder sessionTokenDecoder(ShopifyCredentials credentials) {
+		return new SessionTokenDecoder(credentials);
+	}
+
+	@Bean
+	@Order(1)
+	SecurityFilterChain operatorEndpoints(HttpSecurity http) throws Exception {
+		return http.securityMatcher(EndpointRequest.toAnyEndpoint())
+				.authorizeHttpRequests(requests -> requests
+						.requestMatchers(EndpointRequest.to("health", "info")).permitAll()
+						.anyRequest().hasRole(OPERATOR_ROLE))
+				.httpBasic(Customizer.withDefaults())
+				.csrf(csrf -> csrf.disable())
+				.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+				.build();
+	}
+
+	@Bean
+	@Order(2)
+	SecurityFilterChain shopRequests(HttpSecurity http, SessionTokenDecoder decoder, Shops shops, JsonMapper json)
+			throws Exception {
+		var entryPoint = new GraphQlAuthenticationEntryPoint(json);
+		return http
+				.authorizeHttpRequests(requests -> requests
+						.requestMatchers("/graphql").hasRole(ShopSession.ROLE)
+						// Present only when spring.graphql.graphiql.enabled (the dev profile); it calls /graphql.
+						.requestMatchers("/graphiql", "/graphiql/**").permitAll()
+						.requestMatchers("/error").permitAll()
+						.anyRequest().denyAll())
+				.oauth2ResourceServer(resourceServer -> resourceServer
+						.jwt(jwt -> jwt.decoder(decoder)
+								.jwtAuthenticationConverter(token -> new ShopSession(token,
+										shops.registerOnFirstSight(SessionTokenDecoder.shopDomain(token)))))
+						.authenticationEntryPoint(entryPoint))
+				.exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint))
+				.addFilterAfter(new ShopRequestContextFilter(), BearerTokenAuthenticationFilter.class)
+				.cors(Customizer.withDefaults())
+				.csrf(csrf -> csrf.disable())
+				.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+				.build();
+	}
+
+	@Bean
+	UserDetailsService operators(@Value("${shelf.operator.password:}") String password) {
+		if (!StringUtils.hasText(password)) {
+			log.info("SHELF_OPERATOR_PASSWORD is not set: operator endpoints (metrics, prometheus) are closed");
+			return new InMemoryUserDetailsManager();
+		}
+		return new InMemoryUserDetailsManager(User.withUsername("operator")
+				.password("{noop}" + password)
+				.roles(OPERATOR_ROLE)
+				.build());
+	}
+}

@@ -1,0 +1,3 @@
+SET lock_timeout = '5s';
+
+COMMENT ON SCHEMA billing IS 'Owned by the billing module: plans, subscriptions, usage charges, idempotency keys.';

@@ -1,0 +1,38 @@
+package dev.shelf.catalog;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A GraphQL global id, {@code gid://shelf/<Type>/<id>}, in the style of Shopify's Admin API. The numeric part is a
+ * 64-bit database id; it travels as a string because JavaScript numbers lose precision above 2^53.
+ */
+public record GlobalId(String type, long id) {
+
+	private static final Pattern FORMAT = Pattern.compile("gid://shelf/([A-Z][A-Za-z]*)/([1-9][0-9]{0,18})");
+
+	public GlobalId {
+		if (type == null || !type.matches("[A-Z][A-Za-z]*") || id <= 0) {
+			throw new IllegalArgumentException("Not a valid global id: type=" + type + ", id=" + id);
+		}
+	}
+
+	/** Empty when the text is not a Shelf global id (wrong shape, or a number beyond 64 bits). */
+	public static Optional<GlobalId> parse(String text) {
+		var match = text == null ? null : FORMAT.matcher(text);
+		if (match == null || !match.matches()) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.of(new GlobalId(match.group(1), Long.parseLong(match.group(2))));
+		}
+		catch (NumberFormatException tooLarge) {
+			return Optional.empty();
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "gid://shelf/" + type + "/" + id;
+	}
+}

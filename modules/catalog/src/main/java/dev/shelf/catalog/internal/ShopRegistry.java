@@ -1,0 +1,61 @@
+package dev.shelf.catalog.internal;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.Optional;
+
+import dev.shelf.catalog.Shop;
+import dev.shelf.catalog.ShopId;
+import dev.shelf.catalog.Shops;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+@Service
+class ShopRegistry implements Shops {
+
+	private static final String COLUMNS = "id, shopify_domain, iana_timezone, currency_code, created_at";
+
+	private final JdbcClient jdbc;
+
+	ShopRegistry(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	@Override
+	public Shop registerOnFirstSight(String myshopifyDomain) {
+		if (myshopifyDomain == null || !MYSHOPIFY_DOMAIN.matcher(myshopifyDomain).matches()) {
+			throw new IllegalArgumentException("Not a myshopify.com shop domain: " + myshopifyDomain);
+		}
+		// Read first: the common case writes nothing and burns no identity value. The insert is a no-op when a
+		// concurrent first sighting won; the second read is a new statement, so it sees that committed row.
+		return findByDomain(myshopifyDomain).orElseGet(() -> {
+			jdbc.sql("INSERT INTO catalog.shops (shopify_domain) VALUES (:domain) ON CONFLICT (shopify_domain) DO NOTHING")
+					.param("domain", myshopifyDomain)
+					.update();
+			return findByDomain(myshopifyDomain).orElseThrow();
+		});
+	}
+
+	@Override
+	public Optional<Shop> find(ShopId id) {
+		return jdbc.sql("SELECT " + COLUMNS + " FROM catalog.shops WHERE id = :id")
+				.param("id", id.value())
+				.query(ShopRegistry::toShop)
+				.optional();
+	}
+
+	private Optional<Shop> findByDomain(String myshopifyDomain) {
+		return jdbc.sql("SELECT " + COLUMNS + " FROM catalog.shops WHERE shopify_domain = :domain")
+				.param("domain", myshopifyDomain)
+				.query(ShopRegistry::toShop)
+				.optional();
+	}
+
+	private static Shop toShop(ResultSet row, int rowNumber) throws SQLException {
+		return new Shop(new ShopId(row.getLong("id")), row.getString("shopify_domain"),
+				ZoneId.of(row.getString("iana_timezone")), row.getString("currency_code"),
+				row.getObject("created_at", OffsetDateTime.class).toInstant());
+	}
+}

@@ -1,0 +1,13 @@
+/**
+ * Catalog: the shops Shelf serves (its tenants) and, next, their products and variants.
+ * <p>
+ * Owns the {@code catalog} PostgreSQL schema. Exposes {@link dev.shelf.catalog.Shops} (a shop is registered the
+ * first time Shelf sees it), the {@link dev.shelf.catalog.ShopId} every tenant-scoped call takes, and
+ * {@link dev.shelf.catalog.GlobalId}, the {@code gid://shelf/<Type>/<id>} ids of the GraphQL API. Its GraphQL
+ * controllers live in {@code graphql}; entities, repositories and SQL in {@code internal}, hidden from other modules.
+ * <p>
+ * How data flows through here: a verified session token names a shop → {@code Shops} returns its id, registering it
+ * on first sight → every query and command is then scoped by that {@code ShopId}.
+ */
+@org.springframework.modulith.ApplicationModule(allowedDependencies = "migration")
+package dev.shelf.catalog;

@@ -1,0 +1,4 @@
+SET lock_timeout = '5s';
+
+COMMENT ON SCHEMA migration IS
+    'Owned by the migration module: background migration jobs, batch runs and tenant imports.';

@@ -1,0 +1,3 @@
+SET lock_timeout = '5s';
+
+COMMENT ON SCHEMA webhooks IS 'Owned by the webhooks module: the inbox of Shopify deliveries and their outcomes.';
