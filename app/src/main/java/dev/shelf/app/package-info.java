@@ -9,4 +9,5 @@
  * How a request flows: the security filter verifies the session token and resolves the shop → the GraphQL layer
  * puts the shop's id into the execution context → module controllers receive it as a {@code ShopId} parameter.
  */
+@org.springframework.modulith.ApplicationModule
 package dev.shelf.app;

@@ -2,12 +2,13 @@ package dev.shelf.app.database;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -42,8 +43,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
 		FileChannel lockChannel = FileChannel.open(dataDirectory.resolveSibling("postgres.lock"),
 				StandardOpenOption.CREATE, StandardOpenOption.WRITE);
 		try {
-			FileLock lock = lockChannel.tryLock();
-			if (lock == null) {
+			if (!lock(lockChannel)) {
 				throw new IllegalStateException("Another Shelf process is using the embedded database in "
 						+ dataDirectory.toAbsolutePath() + "; stop it or set SHELF_DATA_DIR to another directory.");
 			}
@@ -97,6 +97,15 @@ final class EmbeddedPostgresServer implements AutoCloseable {
 		}
 	}
 
+	private static boolean lock(FileChannel channel) throws IOException {
+		try {
+			return channel.tryLock() != null;
+		}
+		catch (OverlappingFileLockException heldByThisJvm) {
+			return false;
+		}
+	}
+
 	private static void stopOrphanedServer(Path dataDirectory) throws IOException {
 		Optional<ProcessHandle> orphan = postmasterPid(dataDirectory).flatMap(ProcessHandle::of)
 				.filter(ProcessHandle::isAlive);
@@ -117,7 +126,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("Interrupted while stopping an orphaned PostgreSQL", e);
 		}
-		catch (java.util.concurrent.ExecutionException e) {
+		catch (ExecutionException e) {
 			throw new IllegalStateException(e);
 		}
 	}

@@ -7,6 +7,8 @@ import java.util.Map;
 import graphql.ErrorClassification;
 import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.graphql.execution.ErrorType;
@@ -24,6 +26,8 @@ import reactor.core.publisher.Mono;
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE) // outermost: sees the errors of every other interceptor too
 class ErrorCodes implements WebGraphQlInterceptor {
+
+	private static final Logger log = LoggerFactory.getLogger(ErrorCodes.class);
 
 	static final String PARSE_FAILED = "GRAPHQL_PARSE_FAILED";
 	static final String VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED";
@@ -45,11 +49,26 @@ class ErrorCodes implements WebGraphQlInterceptor {
 	public Mono<WebGraphQlResponse> intercept(WebGraphQlRequest request, Chain chain) {
 		return chain.next(request).map(response -> {
 			List<GraphQLError> errors = response.getExecutionResult().getErrors();
-			if (errors.stream().allMatch(ErrorCodes::hasCode)) {
+			if (errors.isEmpty()) {
 				return response;
 			}
-			return response.transform(builder -> builder.errors(errors.stream().map(ErrorCodes::withCode).toList()));
+			List<GraphQLError> coded = errors.stream().map(ErrorCodes::withCode).toList();
+			logFailures(coded);
+			return response.transform(builder -> builder.errors(coded));
 		});
+	}
+
+	/** Client mistakes at INFO, our own failures at WARN: either way visible, with request id and shop (MDC). */
+	private static void logFailures(List<GraphQLError> errors) {
+		for (GraphQLError error : errors) {
+			Object code = error.getExtensions().get("code");
+			if (INTERNAL_SERVER_ERROR.equals(code)) {
+				log.warn("GraphQL error {} at {}: {}", code, error.getPath(), error.getMessage());
+			}
+			else {
+				log.info("GraphQL request rejected, {}: {}", code, error.getMessage());
+			}
+		}
 	}
 
 	static GraphQLError error(String code, String message) {

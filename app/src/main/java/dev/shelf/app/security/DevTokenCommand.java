@@ -15,6 +15,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.shelf.catalog.Shops;
+import org.springframework.modulith.NamedInterface;
 
 /**
  * {@code dev-token [--shop=<shop>.myshopify.com] [--ttl-seconds=N]}: prints a session token shaped like the ones
@@ -22,6 +23,7 @@ import dev.shelf.catalog.Shops;
  * {@code SHOPIFY_API_KEY} when set, the generated development credentials under {@code SHELF_DATA_DIR} otherwise.
  * For local use and scripts (curl, benchmarks); Shopify's own tokens live one minute, these one hour by default.
  */
+@NamedInterface("cli")
 public final class DevTokenCommand {
 
 	public static final String NAME = "dev-token";

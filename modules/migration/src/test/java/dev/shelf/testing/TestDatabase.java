@@ -13,7 +13,8 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
  * The one real PostgreSQL server of a test JVM: a Testcontainers container where a Docker engine runs, the
- * embedded (zonky) binaries otherwise. Started on first use and shared by every Spring context of the JVM, so
+ * embedded (zonky) binaries otherwise. Started on first use and shared by every Spring context of the JVM (see
+ * {@link TestDatabaseContextCustomizerFactory}), so
  * tests isolate their data by tenant (a fresh shop per test), exactly as production isolates shops.
  */
 public final class TestDatabase {

@@ -1,0 +1,28 @@
+package dev.shelf.support;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+
+/**
+ * The whole application on a random port and the test JVM's real PostgreSQL (given to every Spring test by
+ * {@code dev.shelf.testing}), with known Shopify credentials so
+ * tests can sign session tokens ({@link SessionTokens}). Every class using it shares one Spring context; tests
+ * keep out of each other's way by using their own shops.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+		"shelf.shopify.api-key=" + SessionTokens.API_KEY,
+		"shelf.shopify.api-secret=" + SessionTokens.SECRET,
+		"shelf.shopify.api-secret-old=" + SessionTokens.OLD_SECRET,
+		"shelf.operator.password=" + ShelfApplicationTest.OPERATOR_PASSWORD })
+@Import(SchemaInspection.class)
+public @interface ShelfApplicationTest {
+
+	String OPERATOR_PASSWORD = "operator-test-password";
+}
