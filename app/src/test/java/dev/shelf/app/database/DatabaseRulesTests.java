@@ -102,10 +102,23 @@ class DatabaseRulesTests {
 
 		assertThat(scripts).hasSizeGreaterThanOrEqualTo(MODULE_SCHEMAS.size());
 		for (Resource script : scripts) {
-			String firstStatement = script.getContentAsString(StandardCharsets.UTF_8)
-					.replaceAll("(?m)^\\s*--.*$", "").strip().split(";", 2)[0];
-			assertThat(firstStatement).as(script.getDescription()).matches("(?is)SET\\s+LOCAL\\s+lock_timeout\\s*=.*");
+			String sql = script.getContentAsString(StandardCharsets.UTF_8).replaceAll("(?m)^\\s*--.*$", "").strip();
+			String firstStatement = sql.split(";", 2)[0];
+			if (outsideTransaction(script)) {
+				// A plain SET outlives the script on the pooled connection, so such a script must reset it.
+				assertThat(firstStatement).as(script.getDescription()).matches("(?is)SET\\s+lock_timeout\\s*=.*");
+				assertThat(sql).as(script.getDescription()).containsIgnoringCase("RESET lock_timeout");
+			}
+			else {
+				// LOCAL: the setting ends with the script's transaction instead of staying on a pooled connection.
+				assertThat(firstStatement).as(script.getDescription()).matches("(?is)SET\\s+LOCAL\\s+lock_timeout\\s*=.*");
+			}
 		}
+	}
+
+	private static boolean outsideTransaction(Resource script) throws IOException {
+		Resource conf = script.createRelative(script.getFilename() + ".conf");
+		return conf.exists() && conf.getContentAsString(StandardCharsets.UTF_8).contains("executeInTransaction=false");
 	}
 
 	@Test

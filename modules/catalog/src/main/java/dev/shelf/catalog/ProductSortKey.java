@@ -1,0 +1,5 @@
+package dev.shelf.catalog;
+
+public enum ProductSortKey {
+	ID, TITLE, UPDATED_AT
+}
