@@ -1,5 +1,6 @@
 package dev.shelf.app.graphql;
 
+import dev.shelf.catalog.BadUserInputException;
 import graphql.schema.DataFetchingEnvironment;
 import graphql.GraphQLError;
 import org.springframework.context.annotation.Bean;

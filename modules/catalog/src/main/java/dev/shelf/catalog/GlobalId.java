@@ -31,6 +31,21 @@ public record GlobalId(String type, long id) {
 		}
 	}
 
+	/**
+	 * The numeric id of a global id of the given type.
+	 *
+	 * @throws BadUserInputException when the text is not a Shelf global id of that type
+	 */
+	public static long idOf(String type, String text) {
+		return parse(text).filter(id -> id.type().equals(type)).map(GlobalId::id)
+				.orElseThrow(() -> new BadUserInputException(
+						"Invalid global id '" + text + "': expected gid://shelf/" + type + "/<number>"));
+	}
+
+	public static String of(String type, long id) {
+		return new GlobalId(type, id).toString();
+	}
+
 	@Override
 	public String toString() {
 		return "gid://shelf/" + type + "/" + id;

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,9 +22,6 @@ import static org.awaitility.Awaitility.await;
 
 /** The tenant registry: a shop is registered the first time Shelf sees it, exactly once, whatever the concurrency. */
 @SpringBootTest
-// The catalog's schema files extend the root schema that only `app` assembles; GraphQL is tested there.
-@TestPropertySource(properties = "spring.autoconfigure.exclude="
-		+ "org.springframework.boot.graphql.autoconfigure.GraphQlAutoConfiguration")
 class ShopsTests {
 
 	@Autowired

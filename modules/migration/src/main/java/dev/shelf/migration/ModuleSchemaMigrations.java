@@ -1,5 +1,7 @@
 package dev.shelf.migration;
 
+import java.util.Map;
+
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
@@ -10,7 +12,8 @@ import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
 /**
  * Runs Flyway once per {@link ModuleSchema}: scripts from that module's folder only, applied inside that schema,
  * with the schema's history table kept in the schema itself. A module therefore owns its tables and its migration
- * history, and the version numbers of two modules never collide.
+ * history, and the version numbers of two modules never collide. A script may run outside a transaction (a
+ * {@code <script>.sql.conf} with {@code executeInTransaction=false}, for {@code CREATE INDEX CONCURRENTLY}).
  */
 class ModuleSchemaMigrations implements FlywayMigrationStrategy {
 
@@ -31,6 +34,10 @@ class ModuleSchemaMigrations implements FlywayMigrationStrategy {
 					.defaultSchema(schema.name())
 					.createSchemas(true)
 					.locations(schema.scriptLocation())
+					// Flyway's default lock lives in a transaction, and CREATE INDEX CONCURRENTLY in a module's
+					// non-transactional script would wait on it until lock_timeout; the session-level lock still keeps
+					// two instances from migrating at once.
+					.configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
 					.load()
 					.migrate();
 			log.info("Schema {} is at version {} ({} script(s) applied now)", schema.name(),
