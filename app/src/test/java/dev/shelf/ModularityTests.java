@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
+import dev.shelf.support.RepositoryRoot;
 import dev.shelf.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.springframework.modulith.core.ApplicationModule;
@@ -53,7 +54,7 @@ class ModularityTests {
 
 	@Test
 	void writesTheModuleDocumentationThatIsCommittedUnderDocsModules() throws Exception {
-		Path output = repositoryRoot().resolve("docs").resolve("modules");
+		Path output = RepositoryRoot.path().resolve("docs").resolve("modules");
 
 		// Wipes the folder first (Documenter's default), so a removed module leaves no stale diagram behind.
 		new Documenter(MODULES, Documenter.Options.defaults().withOutputFolder(output.toString()))
@@ -84,20 +85,6 @@ class ModularityTests {
 			lines.set(positions.get(i), sorted.get(i));
 		}
 		Files.write(diagram, lines);
-	}
-
-	/**
-	 * Surefire runs in {@code app/}, an IDE often in the repository root: look upwards for the root, recognized by
-	 * the Maven wrapper folder that exists only there, instead of relying on either working directory.
-	 */
-	private static Path repositoryRoot() {
-		for (Path directory = Path.of("").toAbsolutePath(); directory != null; directory = directory.getParent()) {
-			if (Files.isDirectory(directory.resolve(".mvn")) && Files.isRegularFile(directory.resolve("pom.xml"))) {
-				return directory;
-			}
-		}
-		throw new IllegalStateException("No repository root (a folder with .mvn/ and pom.xml) above "
-				+ Path.of("").toAbsolutePath());
 	}
 
 	/**

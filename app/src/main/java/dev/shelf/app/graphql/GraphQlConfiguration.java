@@ -3,6 +3,7 @@ package dev.shelf.app.graphql;
 import dev.shelf.catalog.BadUserInputException;
 import graphql.schema.DataFetchingEnvironment;
 import graphql.GraphQLError;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.graphql.execution.DataFetcherExceptionResolverAdapter;
@@ -26,6 +27,16 @@ class GraphQlConfiguration {
 	@Bean
 	RequestLimits.DepthLimit depthLimit(RequestLimits limits) {
 		return new RequestLimits.DepthLimit(limits.maxDepth());
+	}
+
+	@Bean
+	WebGraphQlInterceptor clientNameInterceptor() {
+		return new ClientName.ClientNameInterceptor();
+	}
+
+	@Bean
+	DeprecatedUsageMetrics deprecatedUsageMetrics(MeterRegistry registry) {
+		return new DeprecatedUsageMetrics(registry);
 	}
 
 	/** The caller's mistakes are BAD_USER_INPUT errors, not internal ones. */

@@ -1,5 +1,12 @@
 package dev.shelf.app.graphql;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,7 +27,10 @@ import static dev.shelf.support.SessionTokens.forShop;
 import static dev.shelf.support.SessionTokens.uniqueShop;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The shared GraphQL layer: limits that stop a query before it runs, and an {@code extensions.code} on every error. */
+/**
+ * The shared GraphQL layer: limits that stop a query before it runs, an {@code extensions.code} on every error, and
+ * the per-client count of deprecated fields operators read.
+ */
 @ShelfApplicationTest
 class GraphQlPlumbingTests {
 
@@ -115,6 +125,41 @@ class GraphQlPlumbingTests {
 			assertThat(event.getFormattedMessage()).contains("GRAPHQL_VALIDATION_FAILED");
 			assertThat(event.getMDCPropertyMap()).containsEntry("requestId", "trace-me-123").containsEntry("shop", shop);
 		});
+	}
+
+	@Test
+	void operatorsSeeWhichClientStillUsesADeprecatedField() {
+		String client = "plumbing-" + System.nanoTime();
+		for (int i = 0; i < 2; i++) {
+			http.query(token, "{ shopifyProducts(first: 1) { nodes { id } } }", Map.of(), Map.of("X-Client-Name", client));
+		}
+
+		String metric = operatorGet("/actuator/metrics/shelf.graphql.deprecated.usage?tag=client:" + client
+				+ "&tag=field:Query.shopifyProducts");
+		String prometheus = operatorGet("/actuator/prometheus");
+
+		assertThat(metric).contains("\"statistic\":\"COUNT\",\"value\":2.0");
+		assertThat(prometheus).containsPattern("shelf_graphql_deprecated_usage_total\\{[^}]*client=\"" + client
+				+ "\",field=\"Query.shopifyProducts\"[^}]*} 2.0");
+	}
+
+	private String operatorGet(String path) {
+		String credentials = Base64.getEncoder().encodeToString(
+				("operator:" + ShelfApplicationTest.OPERATOR_PASSWORD).getBytes(StandardCharsets.UTF_8));
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+				.header("Authorization", "Basic " + credentials).build();
+		try {
+			HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+			assertThat(response.statusCode()).as("GET %s", path).isEqualTo(200);
+			return response.body();
+		}
+		catch (IOException e) {
+			throw new IllegalStateException(e);
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(e);
+		}
 	}
 
 	private final List<ILoggingEvent> logged = new CopyOnWriteArrayList<>();
