@@ -83,6 +83,17 @@ class CustomProductTests {
 	}
 
 	@Test
+	void concurrentCreatesWithTheSameTitleAllSucceedWithDistinctHandles() throws Exception {
+		List<ProductChange> created = Race.run(10, () -> catalog.createProduct(shop, aProduct("Blue T-Shirt").build()));
+
+		assertThat(created).allSatisfy(change -> assertThat(change.userErrors()).isEmpty());
+		assertThat(created).extracting(change -> change.product().handle()).containsExactlyInAnyOrder("blue-t-shirt",
+				"blue-t-shirt-2", "blue-t-shirt-3", "blue-t-shirt-4", "blue-t-shirt-5", "blue-t-shirt-6", "blue-t-shirt-7",
+				"blue-t-shirt-8", "blue-t-shirt-9", "blue-t-shirt-10");
+		assertThat(tables.products(shop)).isEqualTo(10);
+	}
+
+	@Test
 	void anExplicitHandleThatIsTakenIsRefusedAndNothingIsWritten() {
 		catalog.createProduct(shop, aProduct("Mug").withHandle("mug").build());
 		long variantsBefore = tables.variants(shop);
