@@ -65,13 +65,18 @@ final class HeldTransaction<T> implements AutoCloseable {
 	 * {@code table}, or done (code without the lock does not wait).
 	 */
 	static <R> CompletableFuture<R> competingCall(JdbcClient jdbc, String table, Supplier<R> call) {
+		return competingCall(jdbc, table, 1, call);
+	}
+
+	/** As above, once {@code blockedSessions} sessions in all are blocked (this call and those already waiting). */
+	static <R> CompletableFuture<R> competingCall(JdbcClient jdbc, String table, int blockedSessions, Supplier<R> call) {
 		ExecutorService competitor = Executors.newSingleThreadExecutor();
 		CompletableFuture<R> done = CompletableFuture.supplyAsync(call, competitor);
 		done.whenComplete((result, failure) -> competitor.shutdown());
 		await().atMost(PATIENCE).until(() -> done.isDone() || jdbc.sql("""
 				SELECT count(*) FROM pg_stat_activity
 				WHERE wait_event_type = 'Lock' AND query LIKE '%' || :table || '%'""")
-				.param("table", table).query(Long.class).single() > 0);
+				.param("table", table).query(Long.class).single() >= blockedSessions);
 		return done;
 	}
 

@@ -1,6 +1,8 @@
 package dev.shelf.catalog;
 
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -10,6 +12,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
 
 import dev.shelf.catalog.ShopifyProductSync.Outcome;
 import dev.shelf.testing.Race;
@@ -44,6 +48,9 @@ class ShopifySyncTests {
 
 	@Autowired
 	TransactionTemplate transactions;
+
+	@Autowired
+	DataSource dataSource;
 
 	ShopId shop;
 
@@ -199,10 +206,7 @@ class ShopifySyncTests {
 		assertThat(tables.products(shop)).isOne();
 	}
 
-	/**
-	 * The interleaving behind lost updates, forced: a newer update has written but not committed when an older one
-	 * arrives. The older one must wait for it and then see it is stale, not compare against the value it read before.
-	 */
+	/** A newer update has written but not committed when an older one arrives: the older one waits, then is stale. */
 	@Test
 	void anOlderUpdateArrivingWhileANewerOneCommitsIsStale() throws Exception {
 		var shopifyProduct = aShopifyProduct().updatedAt(Instant.parse("2024-06-01T00:00:00Z")).titled("Version 0");
@@ -221,6 +225,42 @@ class ShopifySyncTests {
 			assertThat(olderUpdate.get(20, TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.STALE);
 		}
 		assertThat(mirrorOf(productId).title()).isEqualTo("Version 2");
+		assertThat(catalog.findProduct(shop, productId).orElseThrow().title()).isEqualTo("Version 2");
+	}
+
+	/**
+	 * The interleaving behind lost updates, forced: a newer and an older update both arrive while the mirror row is
+	 * share-locked (as by a reader that holds it), so both have read the stored version before either writes; the newer
+	 * gets the row first. Comparing against what it read before the newer one wrote, the older would overwrite it.
+	 */
+	@Test
+	void anOlderUpdateQueuedBehindANewerOneIsStaleOnceTheNewerCommits() throws Exception {
+		var shopifyProduct = aShopifyProduct().updatedAt(Instant.parse("2024-06-01T00:00:00Z")).titled("Version 0");
+		long productId = catalog.applyShopifyProduct(shop, shopifyProduct.build()).productId();
+		ShopifyProductData newer = shopifyProduct.updatedAt(Instant.parse("2024-06-01T00:02:00Z")).titled("Version 2")
+				.build();
+		ShopifyProductData older = shopifyProduct.updatedAt(Instant.parse("2024-06-01T00:01:00Z")).titled("Version 1")
+				.build();
+
+		try (Connection reader = dataSource.getConnection()) {
+			reader.setAutoCommit(false);
+			try (PreparedStatement lock = reader.prepareStatement(
+					"SELECT 1 FROM catalog.shopify_products WHERE shop_id = ? AND shopify_id = ? FOR SHARE")) {
+				lock.setLong(1, shop.value());
+				lock.setLong(2, shopifyProduct.shopifyId());
+				lock.executeQuery().close();
+			}
+			CompletableFuture<ShopifyProductSync> newerUpdate = HeldTransaction.competingCall(jdbc,
+					"catalog.shopify_products", 1, () -> catalog.applyShopifyProduct(shop, newer));
+			CompletableFuture<ShopifyProductSync> olderUpdate = HeldTransaction.competingCall(jdbc,
+					"catalog.shopify_products", 2, () -> catalog.applyShopifyProduct(shop, older));
+			reader.commit();
+
+			assertThat(newerUpdate.get(20, TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.UPDATED);
+			assertThat(olderUpdate.get(20, TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.STALE);
+		}
+		assertThat(mirrorOf(productId).title()).isEqualTo("Version 2");
+		assertThat(mirrorOf(productId).shopifyUpdatedAt()).isEqualTo(Instant.parse("2024-06-01T00:02:00Z"));
 		assertThat(catalog.findProduct(shop, productId).orElseThrow().title()).isEqualTo("Version 2");
 	}
 
