@@ -272,7 +272,8 @@ class ProductListingTests {
 				after = ProductPosition.of(sortKey, current.products().get(current.products().size() - 1));
 				// Let at least one insert land between any two pages, while the inserter runs.
 				int seen = insertedBeforePage;
-				await().atMost(Duration.ofSeconds(20)).until(() -> inserted.get() > seen || inserter.isDone());
+				await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(2))
+						.until(() -> inserted.get() > seen || inserter.isDone());
 				insertedDuringWalk += inserted.get() - seen;
 				insertedBeforePage = inserted.get();
 			}
