@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import dev.shelf.catalog.Product;
 import dev.shelf.catalog.ProductChange;
@@ -304,8 +303,15 @@ class MerchantProducts {
 					"bundleComponents"));
 			return;
 		}
-		Set<Long> existing = queries.findProducts(shop, components.stream().map(ProductInput.BundleComponentInput::productId)
-				.collect(Collectors.toSet())).keySet();
+		// Locked (KEY SHARE, which Shopify's updates do not wait for) until the bundle commits: a concurrent delete of
+		// a component then either waits and finds the bundle (IN_USE), or committed first and the component is gone
+		// (NOT_FOUND). A plain read would let both commit and leave the bundle naming a deleted product.
+		Set<Long> existing = new HashSet<>(jdbc.sql("""
+				SELECT id FROM catalog.products WHERE shop_id = :shop AND id = ANY(:ids) ORDER BY id FOR KEY SHARE""")
+				.param("shop", shop.value())
+				.param("ids", components.stream().map(ProductInput.BundleComponentInput::productId).distinct()
+						.toArray(Long[]::new))
+				.query(Long.class).list());
 		Set<Long> seen = new HashSet<>();
 		for (int i = 0; i < components.size(); i++) {
 			var component = components.get(i);

@@ -53,7 +53,9 @@ class ShopifyMirror {
 				.paramSource(mirrorValues(shop, data))
 				.query(Long.class).optional();
 		if (createdMirror.isPresent()) {
-			long productId = createProduct(shop, createdMirror.get(), data, Map.of());
+			// A fresh id from the products' sequence: reusing the mirror's id would collide with a custom product once
+			// the mirror sequence reaches the ids the products' sequence has handed out.
+			long productId = createProduct(shop, createdMirror.get(), null, data, Map.of());
 			return new ShopifyProductSync(Outcome.CREATED, productId);
 		}
 
@@ -83,7 +85,7 @@ class ShopifyMirror {
 		if (stored.productId() == null) {
 			// A mirror from before the generic model, not yet backfilled: its product is born now, with the mirror's
 			// id and the merchant's old personalization, exactly as the backfill would make it.
-			long productId = createProduct(shop, stored.id(), data, personalization(shop, stored.id()));
+			long productId = createProduct(shop, stored.id(), stored.id(), data, personalization(shop, stored.id()));
 			return new ShopifyProductSync(Outcome.UPDATED, productId);
 		}
 		// Every field the merchant edited keeps the merchant's value.
@@ -126,19 +128,21 @@ class ShopifyMirror {
 		return new ShopifyProductSync(Outcome.DELETED, productId.get());
 	}
 
-	private long createProduct(ShopId shop, long mirrorId, ShopifyProductData data, Map<ProductField, String> edits) {
+	/** @param productId the id the product must take (a legacy mirror's), or null for a fresh one */
+	private long createProduct(ShopId shop, long mirrorId, Long productId, ShopifyProductData data,
+			Map<ProductField, String> edits) {
 		Set<ProductField> edited = edits.isEmpty() ? Set.of() : EnumSet.copyOf(edits.keySet());
-		var product = new ProductWrites.NewProduct(mirrorId, ProductKind.SHOPIFY,
+		var product = new ProductWrites.NewProduct(productId, ProductKind.SHOPIFY,
 				edits.getOrDefault(ProductField.TITLE, data.title()),
 				edits.getOrDefault(ProductField.DESCRIPTION_HTML, nullToEmpty(data.bodyHtml())),
 				nullToEmpty(data.vendor()), nullToEmpty(data.productType()), ProductStatus.fromShopify(data.status()),
 				data.tags(), edited);
-		long productId = writes.insertProduct(shop, product, data.handle(), false).orElseThrow();
+		long created = writes.insertProduct(shop, product, data.handle(), false).orElseThrow();
 		jdbc.sql("UPDATE catalog.shopify_products SET product_id = :productId WHERE id = :mirrorId")
-				.param("productId", productId).param("mirrorId", mirrorId)
+				.param("productId", created).param("mirrorId", mirrorId)
 				.update();
-		replaceVariants(shop, productId, mirrorId, data);
-		return productId;
+		replaceVariants(shop, created, mirrorId, data);
+		return created;
 	}
 
 	private Map<ProductField, String> personalization(ShopId shop, long mirrorId) {
