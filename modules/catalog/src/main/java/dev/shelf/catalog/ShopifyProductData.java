@@ -2,6 +2,7 @@ package dev.shelf.catalog;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -15,6 +16,9 @@ public record ShopifyProductData(long shopifyId, String title, String bodyHtml, 
 		String handle, String status, List<String> tags, Instant updatedAt, List<Variant> variants, String rawJson) {
 
 	public ShopifyProductData {
+		// PostgreSQL keeps microseconds: comparing a finer updated_at with the stored one would call an exact
+		// redelivery newer (or older) than itself.
+		updatedAt = updatedAt.truncatedTo(ChronoUnit.MICROS);
 		tags = List.copyOf(tags);
 		variants = List.copyOf(variants);
 	}

@@ -41,8 +41,8 @@ CREATE INDEX products_shop_updated_at_idx ON catalog.products (shop_id, updated_
 -- Title search (query: "shirt" finds "Blue T-Shirt") within one shop.
 CREATE INDEX products_shop_title_trgm_idx ON catalog.products USING gin (shop_id, title public.gin_trgm_ops);
 
--- A Shopify product's Product takes the id of its mirror (the backfill of existing mirrors does the same), so new
--- products start above every existing mirror id, with headroom for mirrors created while this deploys.
+-- The backfill of existing mirrors gives each one's Product the mirror's id; new products therefore start above
+-- every existing mirror id, with headroom for mirrors created while this deploys.
 SELECT setval(pg_get_serial_sequence('catalog.products', 'id'),
               (SELECT coalesce(max(id), 0) FROM catalog.shopify_products) + 50000);
 

@@ -129,6 +129,45 @@ class ShopifySyncTests {
 	}
 
 	@Test
+	void aRedeliveryWithSubMicrosecondPrecisionIsStillADuplicate() {
+		Instant precise = Instant.parse("2024-05-01T10:00:00.123456789Z"); // PostgreSQL keeps microseconds
+		var shopifyProduct = aShopifyProduct().updatedAt(precise);
+		long productId = catalog.applyShopifyProduct(shop, shopifyProduct.build()).productId();
+
+		assertThat(catalog.applyShopifyProduct(shop, shopifyProduct.build()))
+				.isEqualTo(new ShopifyProductSync(Outcome.DUPLICATE, productId));
+	}
+
+	@Test
+	void shopifysNewHandleFollowsUnlessAnotherProductHasIt() {
+		var shopifyProduct = aShopifyProduct().withHandle("linen-shirt-old");
+		long productId = catalog.applyShopifyProduct(shop, shopifyProduct.build()).productId();
+		catalog.createProduct(shop, aProduct("Taken").withHandle("taken-handle").build());
+
+		catalog.applyShopifyProduct(shop, shopifyProduct.withHandle("linen-shirt-new")
+				.updatedAt(Instant.parse("2024-06-01T00:00:00Z")).build());
+		String followed = catalog.findProduct(shop, productId).orElseThrow().handle();
+		catalog.applyShopifyProduct(shop, shopifyProduct.withHandle("taken-handle")
+				.updatedAt(Instant.parse("2024-07-01T00:00:00Z")).build());
+
+		assertThat(followed).isEqualTo("linen-shirt-new");
+		assertThat(catalog.findProduct(shop, productId).orElseThrow().handle()).isEqualTo("linen-shirt-new");
+		assertThat(mirrorOf(productId).handle()).as("the mirror keeps Shopify's value").isEqualTo("taken-handle");
+	}
+
+	@Test
+	void valuesShopifyAcceptsButAProductCannotHoldAreMadeValidInsteadOfFailingForever() {
+		var shopifyProduct = aShopifyProduct().titled("   ").withHandle("Summer Sale Shirt");
+
+		ShopifyProductSync sync = catalog.applyShopifyProduct(shop, shopifyProduct.build());
+
+		Product product = catalog.findProduct(shop, sync.productId()).orElseThrow();
+		assertThat(sync.outcome()).isEqualTo(Outcome.CREATED);
+		assertThat(product.title()).isEqualTo("Untitled product");
+		assertThat(product.handle()).isEqualTo("summer-sale-shirt");
+	}
+
+	@Test
 	void aNewerUpdateTakesShopifysNewValues() {
 		var shopifyProduct = aShopifyProduct().titled("Linen Shirt").byVendor("Acme");
 		long productId = catalog.applyShopifyProduct(shop, shopifyProduct.build()).productId();

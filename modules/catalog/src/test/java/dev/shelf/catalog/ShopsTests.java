@@ -13,7 +13,6 @@ import javax.sql.DataSource;
 import dev.shelf.testing.Race;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The tenant registry: a shop is registered the first time Shelf sees it, exactly once, whatever the concurrency. */
-@SpringBootTest
+@CatalogModuleTest
 class ShopsTests {
 
 	@Autowired

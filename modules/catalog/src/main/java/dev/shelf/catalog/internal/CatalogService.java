@@ -14,11 +14,13 @@ import dev.shelf.catalog.ProductInput;
 import dev.shelf.catalog.ProductPage;
 import dev.shelf.catalog.ProductPageRequest;
 import dev.shelf.catalog.ProductStatus;
+import dev.shelf.catalog.ProductUserError;
 import dev.shelf.catalog.ProductVariant;
 import dev.shelf.catalog.ShopId;
 import dev.shelf.catalog.ShopifyProduct;
 import dev.shelf.catalog.ShopifyProductData;
 import dev.shelf.catalog.ShopifyProductSync;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 
 @Service
@@ -51,7 +53,18 @@ class CatalogService implements Catalog {
 
 	@Override
 	public ProductChange updateProduct(ShopId shop, long productId, ProductInput input, Long expectedVersion) {
-		return merchantProducts.update(shop, productId, input, expectedVersion);
+		try {
+			return merchantProducts.update(shop, productId, input, expectedVersion);
+		}
+		catch (DuplicateKeyException e) {
+			// Two concurrent updates moved two products to the same new handle: the unique constraint let one win,
+			// and this one's transaction is rolled back; the merchant gets the same answer as a visible clash.
+			if (e.getMessage() != null && e.getMessage().contains("products_handle_key")) {
+				return ProductChange.refused(ProductUserError.of(ProductUserError.Code.TAKEN,
+						"Handle '" + input.handle() + "' is already used by another product", "input", "handle"));
+			}
+			throw e;
+		}
 	}
 
 	@Override

@@ -79,7 +79,7 @@ class ShopifyMirror {
 				UPDATE catalog.shopify_products SET title = :title, body_html = :bodyHtml, vendor = :vendor,
 				    product_type = :productType, handle = :handle, status = :status, tags = :tags,
 				    shopify_updated_at = :updatedAt, raw = :raw::jsonb, updated_at = now()
-				WHERE id = :mirrorId""")
+				WHERE shop_id = :shop AND id = :mirrorId""")
 				.paramSource(mirrorValues(shop, data).addValue("mirrorId", stored.id()))
 				.update();
 		if (stored.productId() == null) {
@@ -91,16 +91,23 @@ class ShopifyMirror {
 		// Every field the merchant edited keeps the merchant's value.
 		jdbc.sql("""
 				UPDATE catalog.products SET
-				    title = CASE WHEN 'TITLE' = ANY(merchant_edited_fields) THEN title ELSE :title END,
+				    title = CASE WHEN 'TITLE' = ANY(merchant_edited_fields) THEN title ELSE :productTitle END,
 				    description_html = CASE WHEN 'DESCRIPTION_HTML' = ANY(merchant_edited_fields) THEN description_html ELSE :bodyHtml END,
 				    vendor = CASE WHEN 'VENDOR' = ANY(merchant_edited_fields) THEN vendor ELSE :vendor END,
 				    product_type = CASE WHEN 'PRODUCT_TYPE' = ANY(merchant_edited_fields) THEN product_type ELSE :productType END,
 				    status = CASE WHEN 'STATUS' = ANY(merchant_edited_fields) THEN status ELSE :productStatus END,
 				    tags = CASE WHEN 'TAGS' = ANY(merchant_edited_fields) THEN tags ELSE :tags END,
+				    -- Shopify's new handle, unless the merchant chose one or another product of the shop has it.
+				    handle = CASE WHEN 'HANDLE' = ANY(merchant_edited_fields) OR EXISTS (
+				                 SELECT 1 FROM catalog.products other
+				                 WHERE other.shop_id = :shop AND other.handle = :productHandle AND other.id <> :productId)
+				             THEN handle ELSE :productHandle END,
 				    version = version + 1, updated_at = now()
 				WHERE shop_id = :shop AND id = :productId""")
 				.paramSource(mirrorValues(shop, data)
 						.addValue("productStatus", ProductStatus.fromShopify(data.status()).name())
+						.addValue("productTitle", productTitle(data))
+						.addValue("productHandle", productHandle(data))
 						.addValue("productId", stored.productId()))
 				.update();
 		replaceVariants(shop, stored.productId(), stored.id(), data);
@@ -133,13 +140,13 @@ class ShopifyMirror {
 			Map<ProductField, String> edits) {
 		Set<ProductField> edited = edits.isEmpty() ? Set.of() : EnumSet.copyOf(edits.keySet());
 		var product = new ProductWrites.NewProduct(productId, ProductKind.SHOPIFY,
-				edits.getOrDefault(ProductField.TITLE, data.title()),
+				edits.getOrDefault(ProductField.TITLE, productTitle(data)),
 				edits.getOrDefault(ProductField.DESCRIPTION_HTML, nullToEmpty(data.bodyHtml())),
 				nullToEmpty(data.vendor()), nullToEmpty(data.productType()), ProductStatus.fromShopify(data.status()),
 				data.tags(), edited);
-		long created = writes.insertProduct(shop, product, data.handle(), false).orElseThrow();
-		jdbc.sql("UPDATE catalog.shopify_products SET product_id = :productId WHERE id = :mirrorId")
-				.param("productId", created).param("mirrorId", mirrorId)
+		long created = writes.insertProduct(shop, product, productHandle(data), false).orElseThrow();
+		jdbc.sql("UPDATE catalog.shopify_products SET product_id = :productId WHERE shop_id = :shop AND id = :mirrorId")
+				.param("shop", shop.value()).param("productId", created).param("mirrorId", mirrorId)
 				.update();
 		replaceVariants(shop, created, mirrorId, data);
 		return created;
@@ -186,11 +193,30 @@ class ShopifyMirror {
 				.addValue("bodyHtml", nullToEmpty(data.bodyHtml()))
 				.addValue("vendor", nullToEmpty(data.vendor()))
 				.addValue("productType", nullToEmpty(data.productType()))
-				.addValue("handle", data.handle())
+				.addValue("handle", data.handle() == null ? "" : data.handle())
 				.addValue("status", data.status())
 				.addValue("tags", data.tags().toArray(String[]::new))
 				.addValue("updatedAt", ProductRows.timestamptz(data.updatedAt()))
 				.addValue("raw", data.rawJson() == null ? "{}" : data.rawJson());
+	}
+
+	/**
+	 * Shopify's title as a product title: the mirror keeps whatever Shopify sent, but a product's title is 1 to 255
+	 * characters, and a delivery must not fail forever (and be retried forever) over a title Shopify accepted.
+	 */
+	private static String productTitle(ShopifyProductData data) {
+		String title = data.title() == null || data.title().isBlank() ? "Untitled product" : data.title().strip();
+		return title.length() > 255 ? title.substring(0, 255) : title;
+	}
+
+	/** Shopify's handle as a product handle (lower case, no white space, 1 to 255 characters). */
+	private static String productHandle(ShopifyProductData data) {
+		String handle = data.handle() == null ? "" : data.handle().strip().toLowerCase(java.util.Locale.ROOT)
+				.replaceAll("\\s+", "-");
+		if (handle.isEmpty()) {
+			return ProductWrites.handleFrom(productTitle(data));
+		}
+		return handle.length() > 255 ? handle.substring(0, 255) : handle;
 	}
 
 	private static String nullToEmpty(String value) {
