@@ -3,6 +3,7 @@ package dev.shelf.app.database;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Run in a child JVM by {@link EmbeddedPostgresServerTests}: starts the embedded server, writes a row, says READY
@@ -20,6 +21,6 @@ public final class EmbeddedPostgresProcess {
 		}
 		System.out.println("READY");
 		System.out.flush();
-		Thread.sleep(Long.MAX_VALUE);
+		new CountDownLatch(1).await(); // until the test kills this JVM
 	}
 }
