@@ -20,7 +20,9 @@ import org.springframework.context.annotation.Import;
 		"shelf.shopify.api-key=" + SessionTokens.API_KEY,
 		"shelf.shopify.api-secret=" + SessionTokens.SECRET,
 		"shelf.shopify.api-secret-old=" + SessionTokens.OLD_SECRET,
-		"shelf.operator.password=" + ShelfApplicationTest.OPERATOR_PASSWORD })
+		"shelf.operator.password=" + ShelfApplicationTest.OPERATOR_PASSWORD,
+		// Retries within a test's patience: 3 attempts, 100 ms then 200 ms apart.
+		"shelf.webhooks.max-attempts=3", "shelf.webhooks.retry-base-delay=100ms", "shelf.webhooks.poll-interval=50ms" })
 @Import(SchemaInspection.class)
 public @interface ShelfApplicationTest {
 

@@ -3,6 +3,7 @@ package dev.shelf.app.security;
 import java.nio.file.Path;
 
 import dev.shelf.catalog.Shops;
+import dev.shelf.webhooks.ShopifyAppSecrets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -24,8 +25,9 @@ import org.springframework.util.StringUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Two kinds of caller: shops, through {@code /graphql} with a Shopify session token, and operators, through the
- * actuator with HTTP Basic ({@code operator} / {@code SHELF_OPERATOR_PASSWORD}). Health and info are public for
+ * Three kinds of caller: shops, through {@code /graphql} with a Shopify session token; Shopify, through
+ * {@code /webhooks/shopify}, verified by the webhooks module's HMAC check; and operators, through the actuator with
+ * HTTP Basic ({@code operator} / {@code SHELF_OPERATOR_PASSWORD}). Health and info are public for
  * load balancers. Nothing else is reachable. Stateless: no cookies, so no CSRF token either.
  */
 @Configuration(proxyBeanMethods = false)
@@ -49,6 +51,12 @@ class SecurityConfiguration {
 					""", dataDirectory.resolve(ShopifyCredentials.DEV_CREDENTIALS_FILE).toAbsolutePath());
 		}
 		return credentials;
+	}
+
+	/** Shopify signs webhooks with the same secret as session tokens. */
+	@Bean
+	ShopifyAppSecrets webhookSigningSecrets(ShopifyCredentials credentials) {
+		return credentials::secrets;
 	}
 
 	@Bean
@@ -77,6 +85,8 @@ class SecurityConfiguration {
 		return http
 				.authorizeHttpRequests(requests -> requests
 						.requestMatchers("/graphql").hasRole(ShopSession.ROLE)
+						// Authenticated by its HMAC inside the webhooks module; open to every method so a GET gets 405.
+						.requestMatchers("/webhooks/shopify").permitAll()
 						// Present only when spring.graphql.graphiql.enabled (the dev profile); it calls /graphql.
 						.requestMatchers("/graphiql", "/graphiql/**").permitAll()
 						.requestMatchers("/error").permitAll()

@@ -1,5 +1,7 @@
 package dev.shelf.catalog;
 
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -18,4 +20,10 @@ public interface Shops {
 	Shop registerOnFirstSight(String myshopifyDomain);
 
 	Optional<Shop> find(ShopId id);
+
+	/** Shopify says the app was uninstalled ({@code app/uninstalled}); the shop's data stays until Shopify's redact. */
+	void markUninstalled(ShopId id, Instant uninstalledAt);
+
+	/** Shopify's current settings of the shop ({@code shop/update}). */
+	void updateDetails(ShopId id, ZoneId ianaTimezone, String currencyCode);
 }

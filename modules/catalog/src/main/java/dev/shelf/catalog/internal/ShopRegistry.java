@@ -3,7 +3,9 @@ package dev.shelf.catalog.internal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Optional;
 
 import dev.shelf.catalog.Shop;
@@ -44,6 +46,25 @@ class ShopRegistry implements Shops {
 				.param("id", id.value())
 				.query(ShopRegistry::toShop)
 				.optional();
+	}
+
+	@Override
+	public void markUninstalled(ShopId id, Instant uninstalledAt) {
+		jdbc.sql("UPDATE catalog.shops SET uninstalled_at = :at, updated_at = now() WHERE id = :id")
+				.param("id", id.value()).param("at", uninstalledAt.atOffset(ZoneOffset.UTC))
+				.update();
+	}
+
+	@Override
+	public void updateDetails(ShopId id, ZoneId ianaTimezone, String currencyCode) {
+		if (currencyCode == null || !currencyCode.matches("[A-Z]{3}")) {
+			throw new IllegalArgumentException("Not an ISO 4217 currency code: " + currencyCode);
+		}
+		jdbc.sql("""
+				UPDATE catalog.shops SET iana_timezone = :zone, currency_code = :currency, updated_at = now()
+				WHERE id = :id""")
+				.param("id", id.value()).param("zone", ianaTimezone.getId()).param("currency", currencyCode)
+				.update();
 	}
 
 	private Optional<Shop> findByDomain(String myshopifyDomain) {

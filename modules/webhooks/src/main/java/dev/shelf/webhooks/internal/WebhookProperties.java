@@ -1,0 +1,31 @@
+package dev.shelf.webhooks.internal;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param maxBodyBytes larger deliveries are refused with 413 before being read
+ * @param workers threads processing the inbox
+ * @param pollInterval how often an idle worker looks for due retries (new deliveries wake it at once)
+ * @param maxAttempts attempts before a delivery is dead-lettered
+ * @param processingLease how long a claimed delivery is left to its worker before another may take it
+ * @param retryBaseDelay delay after the first failure; doubled after each further one
+ * @param retryMaxDelay the longest delay between attempts
+ * @param backlogThreshold pending deliveries beyond which the health indicator reports OUT_OF_SERVICE
+ * @param deadThreshold dead deliveries beyond which the health indicator reports DOWN
+ */
+@ConfigurationProperties("shelf.webhooks")
+record WebhookProperties(@DefaultValue("1048576") int maxBodyBytes, @DefaultValue("2") int workers,
+		@DefaultValue("500ms") Duration pollInterval, @DefaultValue("8") int maxAttempts,
+		@DefaultValue("5m") Duration processingLease,
+		@DefaultValue("10s") Duration retryBaseDelay, @DefaultValue("1h") Duration retryMaxDelay,
+		@DefaultValue("10000") long backlogThreshold, @DefaultValue("100") long deadThreshold) {
+
+	/** Exponential backoff: base, 2 × base, 4 × base, … capped at the maximum. */
+	Duration retryDelay(int failedAttempts) {
+		Duration delay = retryBaseDelay.multipliedBy(1L << Math.min(failedAttempts - 1, 20));
+		return delay.compareTo(retryMaxDelay) > 0 ? retryMaxDelay : delay;
+	}
+}
