@@ -1,5 +1,7 @@
 package dev.shelf.app.catalog;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -81,6 +83,38 @@ final class StatementLog implements QueryExecutionListener {
 		boolean isBoundTo(Object value) {
 			return values().stream().anyMatch(bound -> bound instanceof Number number && value instanceof Number wanted
 					? number.longValue() == wanted.longValue() : value.equals(bound));
+		}
+
+		/** Binds {@code statement}'s parameters exactly as the application bound this one's. */
+		void bind(PreparedStatement statement) throws SQLException {
+			try {
+				for (ParameterSetOperation parameter : parameters) {
+					parameter.getMethod().invoke(statement, parameter.getArgs());
+				}
+			}
+			catch (ReflectiveOperationException e) {
+				throw new IllegalStateException("Could not bind " + this, e);
+			}
+		}
+
+		/** The SQL with PostgreSQL's numbered placeholders ($1, $2, …) for JDBC's {@code ?}, as in PREPARE. */
+		String numberedSql() {
+			StringBuilder numbered = new StringBuilder();
+			boolean quoted = false;
+			int placeholders = 0;
+			for (char c : sql.toCharArray()) {
+				quoted ^= c == '\'';
+				if (c == '?' && !quoted) {
+					numbered.append('$').append(++placeholders);
+				}
+				else {
+					numbered.append(c);
+				}
+			}
+			if (placeholders != parameters.size()) {
+				throw new IllegalStateException(placeholders + " placeholders for " + parameters.size() + " parameters: " + this);
+			}
+			return numbered.toString();
 		}
 
 		@Override
