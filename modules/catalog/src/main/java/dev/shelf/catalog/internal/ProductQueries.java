@@ -85,16 +85,21 @@ class ProductQueries {
 		return new ProductPage(rows, hasPrevious, hasNext);
 	}
 
-	/** Whether the list has a row on the far side of a cursor: one index probe. */
+	/**
+	 * Whether the list has a row on the far side of a cursor: one index probe, read from the cursor outward in the
+	 * order of the list's index. Not {@code EXISTS (…)}: PostgreSQL drops an ORDER BY inside EXISTS and, betting on
+	 * meeting a matching row early, plans a sequential scan for a big shop — which reads every shop's products when
+	 * this shop's rows sit at the end of the table or none matches (CatalogQueryPlanTests).
+	 */
 	private boolean exists(ShopId shop, ProductPageRequest page, Keyset keyset, ProductPosition cursor,
 			Comparison comparison) {
-		var sql = new StringBuilder("SELECT EXISTS (SELECT 1 FROM catalog.products p WHERE p.shop_id = :shop");
+		var sql = new StringBuilder("SELECT 1 FROM catalog.products p WHERE p.shop_id = :shop");
 		var params = new LinkedHashMap<String, Object>();
 		params.put("shop", shop.value());
 		appendFilter(sql, params, page.filter());
 		appendBound(sql, params, keyset, cursor, comparison, "cursor");
-		sql.append(")");
-		return jdbc.sql(sql.toString()).params(params).query(Boolean.class).single();
+		sql.append(" ORDER BY ").append(keyset.orderBy(comparison == Comparison.AT_OR_BEFORE)).append(" LIMIT 1");
+		return !jdbc.sql(sql.toString()).params(params).query(Integer.class).list().isEmpty();
 	}
 
 	private static void appendFilter(StringBuilder sql, Map<String, Object> params, ProductFilter filter) {
