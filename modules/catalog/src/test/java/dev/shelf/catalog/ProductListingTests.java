@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -246,16 +247,27 @@ class ProductListingTests {
 		}
 		var inserted = new AtomicInteger();
 		var stop = new AtomicBoolean();
+		// Paced by the walk (two inserts per page turned), so inserts land between pages however fast either side
+		// runs; a free-running inserter could finish before the walk even starts.
+		var pageTurns = new Semaphore(2);
 		ExecutorService inserterThread = Executors.newSingleThreadExecutor();
 		CompletableFuture<Void> inserter = CompletableFuture.runAsync(() -> {
 			var titles = new Random(42 + sortKey.ordinal());
 			while (!stop.get() && inserted.get() < 150) {
+				try {
+					if (!pageTurns.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+						continue;
+					}
+				}
+				catch (InterruptedException e) {
+					return;
+				}
 				catalog.createProduct(shop, aProduct(randomTitle(titles)).build());
 				inserted.incrementAndGet();
 			}
 		}, inserterThread);
 		try {
-			await().atMost(Duration.ofSeconds(20)).until(() -> inserted.get() >= 3);
+			await().atMost(Duration.ofSeconds(20)).until(() -> inserted.get() >= 2);
 			Set<Long> existing = new HashSet<>(oracle(shop, sortKey, false));
 
 			List<Long> walked = new ArrayList<>();
@@ -270,8 +282,8 @@ class ProductListingTests {
 					break;
 				}
 				after = ProductPosition.of(sortKey, current.products().get(current.products().size() - 1));
-				// Let at least one insert land between any two pages, while the inserter runs.
 				int seen = insertedBeforePage;
+				pageTurns.release(2);
 				await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(2))
 						.until(() -> inserted.get() > seen || inserter.isDone());
 				insertedDuringWalk += inserted.get() - seen;

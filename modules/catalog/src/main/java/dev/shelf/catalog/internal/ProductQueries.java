@@ -170,7 +170,11 @@ class ProductQueries {
 
 		String orderBy(boolean againstListOrder) {
 			String direction = descending != againstListOrder ? " DESC" : " ASC";
-			return column == null ? "p.id" + direction : "p." + column + direction + ", p.id" + direction;
+			// shop_id is fixed by the WHERE clause, so naming it changes no order; it makes the order the exact order
+			// of the (shop_id, …, id) index, which keeps the planner from walking the primary key across every
+			// shop's rows to find one big shop's first page.
+			return column == null ? "p.shop_id" + direction + ", p.id" + direction
+					: "p.shop_id" + direction + ", p." + column + direction + ", p.id" + direction;
 		}
 	}
 
@@ -233,15 +237,18 @@ class ProductQueries {
 			return components;
 		}
 		// A component is {"product_id": n} (current shape) or {"shopify_product_id": n} (legacy shape, resolved
-		// through the mirror); a legacy id Shelf never mirrored resolves to product 0, shown as a missing product.
+		// through the mirror, one index probe per component rather than a join over all of a big shop's mirrors); a
+		// legacy id Shelf never mirrored resolves to product 0, shown as a missing product.
 		jdbc.sql("""
 				SELECT b.product_id AS bundle_id,
 				       coalesce((c.value ->> 'product_id')::bigint, m.product_id, 0) AS component_id,
 				       (c.value ->> 'quantity')::int AS quantity
 				FROM catalog.bundles b
 				CROSS JOIN LATERAL jsonb_array_elements(b.components) WITH ORDINALITY AS c(value, position)
-				LEFT JOIN catalog.shopify_products m
-				       ON m.shop_id = b.shop_id AND m.shopify_id = (c.value ->> 'shopify_product_id')::bigint
+				LEFT JOIN LATERAL (SELECT mirror.product_id FROM catalog.shopify_products mirror
+				                   WHERE mirror.shop_id = b.shop_id
+				                     AND mirror.shopify_id = (c.value ->> 'shopify_product_id')::bigint
+				                   LIMIT 1) m ON true
 				WHERE b.shop_id = :shop AND b.product_id = ANY(:ids)
 				ORDER BY b.product_id, c.position""")
 				.param("shop", shop.value()).param("ids", productIds.toArray(Long[]::new))
