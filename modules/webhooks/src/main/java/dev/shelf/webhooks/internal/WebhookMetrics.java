@@ -11,8 +11,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Every delivery is counted on its way: received, duplicate, rejected (by reason), processed (by outcome), failed,
- * dead, unhandled; the backlog, the dead letters and the lag of the oldest due delivery are gauges read from the
- * inbox, so they agree across instances.
+ * dead, unhandled, and at the end of its retention purged (body, then row); the backlog, the dead letters and the lag
+ * of the oldest due delivery are gauges read from the inbox, so they agree across instances.
  */
 @Component
 class WebhookMetrics {
@@ -63,6 +63,21 @@ class WebhookMetrics {
 
 	void unhandled(String topic) {
 		counter("shelf.webhooks.unhandled", "topic", topic).increment();
+	}
+
+	void purgedBodies(long count) {
+		Counter.builder("shelf.webhooks.purged.bodies")
+				.description("Raw bodies of processed deliveries purged after retention").register(registry).increment(count);
+	}
+
+	void purgedRows(long count) {
+		Counter.builder("shelf.webhooks.purged.rows").description("Processed deliveries deleted after retention")
+				.register(registry).increment(count);
+	}
+
+	void purgeFailed() {
+		Counter.builder("shelf.webhooks.purge.failures").description("Retention purges that failed")
+				.register(registry).increment();
 	}
 
 	private Counter counter(String name, String tag, String value) {
