@@ -32,3 +32,5 @@ CREATE TABLE webhooks.deliveries (
 -- The workers' queue spans shops; a partial index keeps it as small as the backlog.
 CREATE INDEX deliveries_due_idx ON webhooks.deliveries (next_attempt_at, id) WHERE status = 'PENDING';
 CREATE INDEX deliveries_shop_status_idx ON webhooks.deliveries (shop_id, status, received_at);
+-- Dead letters are counted on every health check and metrics scrape; this keeps that as small as the dead letters.
+CREATE INDEX deliveries_dead_idx ON webhooks.deliveries (shop_id, received_at) WHERE status = 'DEAD';
