@@ -1,0 +1,97 @@
+# Shared helpers of the bench/ scripts. Source it; it expects `set -euo pipefail` in the caller.
+
+bench_die() { echo "error: $*" >&2; exit 1; }
+bench_log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+
+# Installs a Debian package when a command is missing (root only; otherwise says what to install).
+bench_require() {
+  local command=$1 package=$2
+  command -v "$command" >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    bench_log "$command is missing: installing Debian package $package"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$package" >&2
+    command -v "$command" >/dev/null 2>&1 || bench_die "$package installed, but $command is still not on PATH"
+  else
+    bench_die "$command not found; install the Debian package $package (apt-get install $package) or its equivalent"
+  fi
+}
+
+# The database to load and measure, as libpq connection parameters, in BENCH_DB:
+#   an explicit argument (libpq "key=value" string, postgresql:// URI, or a jdbc:postgresql:// URL), else
+#   SPRING_DATASOURCE_URL (+ SPRING_DATASOURCE_USERNAME / _PASSWORD as PGUSER / PGPASSWORD), else
+#   Shelf's embedded PostgreSQL on localhost:${SHELF_EMBEDDED_DB_PORT:-54329}, user postgres, db postgres.
+bench_resolve_db() {
+  local given=${1:-}
+  if [ -z "$given" ] && [ -n "${SPRING_DATASOURCE_URL:-}" ]; then
+    given=$SPRING_DATASOURCE_URL
+    [ -n "${SPRING_DATASOURCE_USERNAME:-}" ] && export PGUSER=$SPRING_DATASOURCE_USERNAME
+    [ -n "${SPRING_DATASOURCE_PASSWORD:-}" ] && export PGPASSWORD=$SPRING_DATASOURCE_PASSWORD
+  fi
+  if [ -z "$given" ]; then
+    BENCH_DB="host=localhost port=${SHELF_EMBEDDED_DB_PORT:-54329} user=postgres dbname=postgres"
+  else
+    BENCH_DB=${given#jdbc:}
+  fi
+  export BENCH_DB
+}
+
+bench_psql() { psql "$BENCH_DB" -X -v ON_ERROR_STOP=1 -q "$@"; }
+
+# Starts the packaged jar in the dev profile on a given data directory; sets SHELF_PID. Logs to $1/shelf.log.
+bench_start_shelf() {
+  local data_dir=$1 jar=${BENCH_JAR:-app/target/shelf.jar}
+  [ -f "$jar" ] || bench_die "$jar not found: build it with ./mvnw -q -B -o package -DskipTests"
+  bench_log "starting Shelf (dev profile, data in $data_dir, http :$SERVER_PORT, embedded PostgreSQL :$SHELF_EMBEDDED_DB_PORT)"
+  SHELF_DATA_DIR="$data_dir" SPRING_PROFILES_ACTIVE=dev java ${BENCH_JAVA_OPTS:-} -jar "$jar" >"$data_dir/shelf.log" 2>&1 &
+  SHELF_PID=$!
+  local deadline=$((SECONDS + 180))
+  until curl -fs "localhost:$SERVER_PORT/actuator/health/readiness" 2>/dev/null | grep -q '"UP"'; do
+    if ! kill -0 "$SHELF_PID" 2>/dev/null; then
+      tail -50 "$data_dir/shelf.log" >&2
+      SHELF_PID=
+      bench_die "Shelf exited during start-up; log above ($data_dir/shelf.log)"
+    fi
+    [ "$SECONDS" -lt "$deadline" ] || { tail -50 "$data_dir/shelf.log" >&2; bench_die "Shelf not ready after 180 s"; }
+    sleep 0.5
+  done
+  bench_log "Shelf ready (pid $SHELF_PID)"
+}
+
+# Stops the Shelf started above (graceful: it stops its embedded PostgreSQL), kills it after 30 s; $1: its data dir.
+bench_stop_shelf() {
+  [ -n "${SHELF_PID:-}" ] || return 0
+  if kill -0 "$SHELF_PID" 2>/dev/null; then
+    kill "$SHELF_PID" 2>/dev/null || true
+    local i
+    for i in $(seq 1 60); do kill -0 "$SHELF_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$SHELF_PID" 2>/dev/null && kill -9 "$SHELF_PID" 2>/dev/null || true
+  fi
+  wait "$SHELF_PID" 2>/dev/null || true
+  SHELF_PID=
+  # A Shelf that had to be killed leaves its embedded PostgreSQL running: stop that one server (fast shutdown).
+  local pid_file=${1:-}/postgres/postmaster.pid postmaster
+  if [ -n "${1:-}" ] && [ -f "$pid_file" ]; then
+    postmaster=$(head -1 "$pid_file")
+    if [ -n "$postmaster" ] && kill -0 "$postmaster" 2>/dev/null; then
+      kill -INT "$postmaster" 2>/dev/null || true
+      for i in $(seq 1 20); do kill -0 "$postmaster" 2>/dev/null || break; sleep 0.5; done
+    fi
+  fi
+}
+
+# CPU time (ms, user + system) used so far by a process and, with a postmaster's pid, all its server processes
+# (live backends plus those already ended, which the postmaster's cutime/cstime include).
+bench_cpu_ms() {
+  local pid=$1 with_children=${2:-0} hz ticks=0 child
+  hz=$(getconf CLK_TCK)
+  [ -r "/proc/$pid/stat" ] || { echo 0; return; }
+  # fields after the ")" of the command name: utime=12 stime=13 cutime=14 cstime=15 (1-based after the name)
+  ticks=$(sed 's/.*) //' "/proc/$pid/stat" | awk -v c="$with_children" '{ print $12 + $13 + (c ? $14 + $15 : 0) }')
+  if [ "$with_children" = 1 ]; then
+    for child in $(cat "/proc/$pid/task/$pid/children" 2>/dev/null); do
+      [ -r "/proc/$child/stat" ] && ticks=$((ticks + $(sed 's/.*) //' "/proc/$child/stat" | awk '{ print $12 + $13 }')))
+    done
+  fi
+  echo $((ticks * 1000 / hz))
+}
