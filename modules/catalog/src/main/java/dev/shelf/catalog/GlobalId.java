@@ -10,9 +10,10 @@ import java.util.regex.Pattern;
 public record GlobalId(String type, long id) {
 
 	private static final Pattern FORMAT = Pattern.compile("gid://shelf/([A-Z][A-Za-z]*)/([1-9][0-9]{0,18})");
+	private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z]*");
 
 	public GlobalId {
-		if (type == null || !type.matches("[A-Z][A-Za-z]*") || id <= 0) {
+		if (type == null || !TYPE.matcher(type).matches() || id <= 0) {
 			throw new IllegalArgumentException("Not a valid global id: type=" + type + ", id=" + id);
 		}
 	}
