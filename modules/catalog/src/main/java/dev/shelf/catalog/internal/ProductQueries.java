@@ -62,17 +62,9 @@ class ProductQueries {
 			return new ProductPage(List.of(), false, false);
 		}
 		Keyset keyset = Keyset.of(page.sortKey(), page.reverse());
-		var sql = new StringBuilder("SELECT " + PRODUCT_COLUMNS + " FROM catalog.products p WHERE p.shop_id = :shop");
+		var sql = new StringBuilder("SELECT " + PRODUCT_COLUMNS + " FROM catalog.products p");
 		var params = new LinkedHashMap<String, Object>();
-		params.put("shop", shop.value());
-		appendFilter(sql, params, page.filter());
-		if (keyset.column() == null) {
-			// Sorted by id, PostgreSQL may walk the primary key over every shop's rows, filtering, until it has this
-			// shop's page (measured: 29 ms of database CPU for a late shop's first page among 1M products). Bounding
-			// the walk to the shop's own id range, two probes of (shop_id, id), keeps it on this shop's rows.
-			sql.append(" AND p.id BETWEEN (SELECT min(id) FROM catalog.products WHERE shop_id = :shop)"
-					+ " AND (SELECT max(id) FROM catalog.products WHERE shop_id = :shop)");
-		}
+		appendListConditions(sql, params, shop, keyset, page.filter());
 		appendBound(sql, params, keyset, page.after(), Comparison.AFTER, "after");
 		appendBound(sql, params, keyset, page.before(), Comparison.BEFORE, "before");
 		// A backward page is read from its end, then turned around.
@@ -100,13 +92,27 @@ class ProductQueries {
 	 */
 	private boolean exists(ShopId shop, ProductPageRequest page, Keyset keyset, ProductPosition cursor,
 			Comparison comparison) {
-		var sql = new StringBuilder("SELECT 1 FROM catalog.products p WHERE p.shop_id = :shop");
+		var sql = new StringBuilder("SELECT 1 FROM catalog.products p");
 		var params = new LinkedHashMap<String, Object>();
-		params.put("shop", shop.value());
-		appendFilter(sql, params, page.filter());
+		appendListConditions(sql, params, shop, keyset, page.filter());
 		appendBound(sql, params, keyset, cursor, comparison, "cursor");
 		sql.append(" ORDER BY ").append(keyset.orderBy(comparison == Comparison.AT_OR_BEFORE)).append(" LIMIT 1");
 		return !jdbc.sql(sql.toString()).params(params).query(Integer.class).list().isEmpty();
+	}
+
+	/** The WHERE clause of every statement over one shop's list: the page and the probes beside it alike. */
+	private static void appendListConditions(StringBuilder sql, Map<String, Object> params, ShopId shop, Keyset keyset,
+			ProductFilter filter) {
+		sql.append(" WHERE p.shop_id = :shop");
+		params.put("shop", shop.value());
+		if (keyset.column() == null) {
+			// Sorted by id, PostgreSQL may walk the primary key over every shop's rows, filtering, until it has this
+			// shop's page (measured: 29 ms of database CPU for a late shop's first page among 1M products). Bounding
+			// the walk to the shop's own id range, two probes of (shop_id, id), keeps it on this shop's rows.
+			sql.append(" AND p.id BETWEEN (SELECT min(id) FROM catalog.products WHERE shop_id = :shop)"
+					+ " AND (SELECT max(id) FROM catalog.products WHERE shop_id = :shop)");
+		}
+		appendFilter(sql, params, filter);
 	}
 
 	private static void appendFilter(StringBuilder sql, Map<String, Object> params, ProductFilter filter) {

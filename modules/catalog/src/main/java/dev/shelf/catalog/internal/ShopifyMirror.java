@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -211,7 +212,7 @@ class ShopifyMirror {
 
 	/** Shopify's handle as a product handle (lower case, no white space, 1 to 255 characters). */
 	private static String productHandle(ShopifyProductData data) {
-		String handle = data.handle() == null ? "" : data.handle().strip().toLowerCase(java.util.Locale.ROOT)
+		String handle = data.handle() == null ? "" : data.handle().strip().toLowerCase(Locale.ROOT)
 				.replaceAll("\\s+", "-");
 		if (handle.isEmpty()) {
 			return ProductWrites.handleFrom(productTitle(data));
