@@ -22,7 +22,8 @@ import org.springframework.context.annotation.Import;
 		"shelf.shopify.api-secret-old=" + SessionTokens.OLD_SECRET,
 		"shelf.operator.password=" + ShelfApplicationTest.OPERATOR_PASSWORD,
 		// Retries within a test's patience: 3 attempts, 100 ms then 200 ms apart.
-		"shelf.webhooks.max-attempts=3", "shelf.webhooks.retry-base-delay=100ms", "shelf.webhooks.poll-interval=50ms" })
+		"shelf.webhooks.max-attempts=3", "shelf.webhooks.retry-base-delay=100ms", "shelf.webhooks.poll-interval=50ms",
+		"shelf.webhooks.erasure-interval=100ms" })
 @Import(SchemaInspection.class)
 public @interface ShelfApplicationTest {
 
