@@ -79,6 +79,43 @@ class PrivacyTopicsTests {
 		assertThat(deleted.get("webhooks.deliveries")).as("every delivery, the shop/redact itself included").isEqualTo(6L);
 	}
 
+	/**
+	 * Billing refuses to delete (a trigger stands in for an outage) after the webhooks module's batches committed. The
+	 * run fails visibly; when its lease ends (moved to the past here instead of waiting five minutes) the next run
+	 * takes the erasure over, and the record counts every row once.
+	 */
+	@Test
+	void anErasureThatFailsHalfWayResumesAfterItsLeaseAndCountsEveryRowOnce() {
+		String shop = uniqueShop("resumed");
+		long shopId = seedEverywhere(shop);
+		String function = "refuse_order_deletes_" + shopId;
+		jdbc.sql("CREATE FUNCTION billing." + function + "() RETURNS trigger LANGUAGE plpgsql AS "
+				+ "$$ BEGIN RAISE EXCEPTION 'simulated billing outage'; END $$").update();
+		jdbc.sql("CREATE TRIGGER " + function + " BEFORE DELETE ON billing.orders FOR EACH ROW WHEN (OLD.shop_id = "
+				+ shopId + ") EXECUTE FUNCTION billing." + function + "()").update();
+		try {
+			ShopifyWebhooks.delivery(port, "shop/redact", shop).body("{\"shop_domain\": \"" + shop + "\"}").send();
+			await().atMost(Duration.ofSeconds(20)).until(() -> !erasure(shop).path("result").asString().equals("{}"));
+			await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql(
+					"SELECT count(*) FROM webhooks.deliveries WHERE shop_id = ?").param(shopId).query(Long.class).single() == 0);
+			assertThat(erasure(shop).path("completed").asBoolean()).isFalse();
+			assertThat(rowsOf(shopId).get("billing.orders")).isEqualTo(2);
+		}
+		finally {
+			jdbc.sql("DROP TRIGGER " + function + " ON billing.orders").update();
+			jdbc.sql("DROP FUNCTION billing." + function + "()").update();
+		}
+		jdbc.sql("UPDATE webhooks.privacy_requests SET leased_until = now() - interval '1 second' "
+				+ "WHERE shop_id = ? AND kind = 'SHOP_REDACT'").param(shopId).update();
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> erasure(shop).path("completed").asBoolean());
+		assertThat(rowsOf(shopId)).allSatisfy((table, rows) -> assertThat(rows).as(table).isZero());
+		Map<String, Long> deleted = JSON.readValue(erasure(shop).path("result").asString(),
+				JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Long.class));
+		assertThat(deleted).containsEntry("webhooks.deliveries", 6L).containsEntry("billing.orders", 2L)
+				.containsEntry("catalog.shops", 1L);
+	}
+
 	@Test
 	void customerRedactForgetsTheCustomerInBillingAndInStoredBodiesAndNothingElse() {
 		String shop = uniqueShop("forget");
