@@ -1,5 +1,6 @@
 package dev.shelf.app.graphql;
 
+import dev.shelf.billing.ApiThrottle;
 import dev.shelf.catalog.BadUserInputException;
 import graphql.schema.DataFetchingEnvironment;
 import graphql.GraphQLError;
@@ -9,7 +10,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.graphql.execution.DataFetcherExceptionResolverAdapter;
 import org.springframework.graphql.execution.ErrorType;
 import org.springframework.graphql.execution.RuntimeWiringConfigurer;
+import org.springframework.graphql.server.WebGraphQlHandler;
 import org.springframework.graphql.server.WebGraphQlInterceptor;
+import org.springframework.graphql.server.webmvc.GraphQlHttpHandler;
 
 @Configuration(proxyBeanMethods = false)
 class GraphQlConfiguration {
@@ -37,6 +40,26 @@ class GraphQlConfiguration {
 	@Bean
 	RequestLimits.DepthLimit depthLimit(RequestLimits limits) {
 		return new RequestLimits.DepthLimit(limits.maxDepth());
+	}
+
+	@Bean
+	GraphQlHttpHandler graphQlHttpHandler(WebGraphQlHandler handler) {
+		return new GraphQlHttpStatus(handler);
+	}
+
+	@Bean
+	CostGuard.Refunds costRefunds() {
+		return new CostGuard.Refunds();
+	}
+
+	@Bean
+	CostGuard.Admission costAdmission(CostGuard.Limits limits, ApiThrottle throttle, CostGuard.Refunds refunds) {
+		return new CostGuard.Admission(limits, throttle, refunds);
+	}
+
+	@Bean
+	WebGraphQlInterceptor costReport(CostGuard.Limits limits, CostGuard.Refunds refunds) {
+		return new CostGuard.Report(limits, refunds);
 	}
 
 	@Bean

@@ -15,6 +15,9 @@ import org.springframework.stereotype.Service;
 @Service
 class OrderRecords implements Billing {
 
+	/** Every billing table holding a shop's rows, children before parents: what {@code shop/redact} deletes. */
+	private static final List<String> SHOP_TABLES = List.of("billing.orders", "billing.api_buckets");
+
 	private final JdbcClient jdbc;
 
 	OrderRecords(JdbcClient jdbc) {
@@ -61,10 +64,16 @@ class OrderRecords implements Billing {
 
 	@Override
 	public ErasedRows eraseBatch(ShopId shop, int batchSize) {
-		return ErasedRows.of("billing.orders", jdbc.sql("""
-				DELETE FROM billing.orders
-				WHERE id = ANY (ARRAY(SELECT id FROM billing.orders WHERE shop_id = :shop LIMIT :batch))""")
-				.param("shop", shop.value()).param("batch", batchSize).update());
+		for (String table : SHOP_TABLES) {
+			// By ctid: the same statement for every table, whatever its key; each table's shop_id-led index finds the rows.
+			int deleted = jdbc.sql("DELETE FROM " + table + " WHERE ctid = ANY (ARRAY(SELECT ctid FROM " + table
+					+ " WHERE shop_id = :shop LIMIT :batch))")
+					.param("shop", shop.value()).param("batch", batchSize).update();
+			if (deleted > 0) {
+				return ErasedRows.of(table, deleted);
+			}
+		}
+		return ErasedRows.NONE;
 	}
 
 	private static Long[] orderIds(Collection<Long> shopifyOrderIds) {
