@@ -2,14 +2,14 @@ package dev.shelf.billing.internal;
 
 import java.time.ZoneOffset;
 
-import dev.shelf.billing.Billing;
 import dev.shelf.billing.PlacedOrder;
 import dev.shelf.catalog.ShopId;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
+/** The {@code billing.orders} table: the orders shops received, once each. */
 @Service
-class OrderRecords implements Billing {
+class OrderRecords {
 
 	private final JdbcClient jdbc;
 
@@ -17,8 +17,7 @@ class OrderRecords implements Billing {
 		this.jdbc = jdbc;
 	}
 
-	@Override
-	public boolean recordOrder(ShopId shop, PlacedOrder order) {
+	boolean recordOrder(ShopId shop, PlacedOrder order) {
 		return jdbc.sql("""
 				INSERT INTO billing.orders (shop_id, shopify_order_id, total_price, currency_code, placed_at, customer_id)
 				VALUES (:shop, :orderId, :total, :currency, :placedAt, :customerId)
