@@ -2,6 +2,7 @@ package dev.shelf.app.security;
 
 import java.io.IOException;
 
+import dev.shelf.billing.ShopifySessionToken;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -27,6 +28,8 @@ final class ShopRequestContextFilter extends OncePerRequestFilter {
 			return;
 		}
 		request.setAttribute(ShopSession.SHOP_ID_REQUEST_ATTRIBUTE, session.getPrincipal());
+		request.setAttribute(ShopSession.SESSION_TOKEN_REQUEST_ATTRIBUTE,
+				new ShopifySessionToken(session.getCredentials().getTokenValue()));
 		MDC.put(MDC_KEY, session.getName());
 		try {
 			chain.doFilter(request, response);
