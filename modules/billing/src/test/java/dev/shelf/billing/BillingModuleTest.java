@@ -12,7 +12,8 @@ import org.springframework.boot.test.context.SpringBootTest;
  * A billing module test: billing's internals, catalog and migration on the JVM's real PostgreSQL, Shopify played by
  * the JVM's {@code FakeShopify}; one Spring context shared by every class that carries this annotation. Tests
  * isolate their data with a fresh shop each. Plans: {@code test} (1.00 USD per order, capped at 20.00 per period)
- * and {@code odd} (a fee of 0.125, which rounds half-even to 0.12).
+ * {@code odd} (a fee of 0.125, which rounds half-even to 0.12) and {@code bench} (0.01 per order, capped at 1.00:
+ * room for exactly 100 charges).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -24,6 +25,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 		"shelf.billing.plans.test.currency=USD",
 		"shelf.billing.plans.odd.recurring-price=0", "shelf.billing.plans.odd.usage-fee=0.125",
 		"shelf.billing.plans.odd.capped-amount=100", "shelf.billing.plans.odd.currency=USD",
+		"shelf.billing.plans.bench.recurring-price=0", "shelf.billing.plans.bench.usage-fee=0.01",
+		"shelf.billing.plans.bench.capped-amount=1.00", "shelf.billing.plans.bench.currency=USD",
 		// Timeouts and retries within a test's patience; the scheduled reconciler out of the way (tests call it).
 		"shelf.billing.shopify.connect-timeout=1s", "shelf.billing.shopify.read-timeout=2s",
 		"shelf.billing.submit-lease=5s", "shelf.billing.reconcile-delay=0s", "shelf.billing.reconcile-interval=1h",
