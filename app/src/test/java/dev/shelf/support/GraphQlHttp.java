@@ -27,6 +27,16 @@ public final class GraphQlHttp {
 		this.endpoint = URI.create("http://localhost:" + port + "/graphql");
 	}
 
+	/** As an operator: HTTP Basic with the test's operator password. */
+	public Response asOperator(String document, Map<String, Object> variables) {
+		return query(null, document, variables, Map.of("Authorization", basic("operator", ShelfApplicationTest.OPERATOR_PASSWORD)));
+	}
+
+	public static String basic(String user, String password) {
+		return "Basic " + java.util.Base64.getEncoder()
+				.encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+	}
+
 	public Response query(String bearerToken, String document) {
 		return query(bearerToken, document, Map.of(), Map.of());
 	}

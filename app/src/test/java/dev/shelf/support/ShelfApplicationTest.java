@@ -23,6 +23,7 @@ import org.springframework.context.annotation.Import;
 		"shelf.operator.password=" + ShelfApplicationTest.OPERATOR_PASSWORD,
 		// Retries within a test's patience: 3 attempts, 100 ms then 200 ms apart.
 		"shelf.webhooks.max-attempts=3", "shelf.webhooks.retry-base-delay=100ms", "shelf.webhooks.poll-interval=50ms",
+		"shelf.webhooks.erasure-interval=100ms",
 		// Billing against the fake Shopify (billing's test jar points shelf.billing.shopify.base-url at it); the
 		// scheduled reconciler out of the way, tests call it.
 		"shelf.billing.encryption-key=" + ShelfApplicationTest.ENCRYPTION_KEY,

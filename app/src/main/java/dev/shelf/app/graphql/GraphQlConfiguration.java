@@ -20,6 +20,16 @@ class GraphQlConfiguration {
 	}
 
 	@Bean
+	RuntimeWiringConfigurer operatorOnlyDirective() {
+		return wiring -> wiring.directive(OperatorOnly.DIRECTIVE, new OperatorOnly());
+	}
+
+	@Bean
+	WebGraphQlInterceptor operatorContextInterceptor() {
+		return new OperatorOnly.OperatorContextInterceptor();
+	}
+
+	@Bean
 	WebGraphQlInterceptor documentSizeLimit(RequestLimits limits) {
 		return new RequestLimits.DocumentSizeLimit(limits.maxDocumentCharacters());
 	}

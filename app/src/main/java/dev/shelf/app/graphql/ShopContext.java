@@ -11,6 +11,7 @@ import org.springframework.graphql.data.method.HandlerMethodArgumentResolver;
 import org.springframework.graphql.server.WebGraphQlInterceptor;
 import org.springframework.graphql.server.WebGraphQlRequest;
 import org.springframework.graphql.server.WebGraphQlResponse;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -52,8 +53,9 @@ final class ShopContext {
 		public Object resolveArgument(MethodParameter parameter, DataFetchingEnvironment environment) {
 			Object value = environment.getGraphQlContext().get(parameter.getParameterType());
 			if (value == null) {
-				// Unreachable through /graphql (the security chain admits only shops); guards other transports.
-				throw new IllegalStateException("No authenticated shop in the GraphQL context");
+				// An operator: /graphql admits shops and operators, and operators have no shop of their own.
+				throw new AccessDeniedException("'" + environment.getField().getName()
+						+ "' belongs to a shop: call it with the shop's session token");
 			}
 			return value;
 		}

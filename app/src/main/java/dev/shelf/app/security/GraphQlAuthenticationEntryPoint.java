@@ -29,10 +29,13 @@ final class GraphQlAuthenticationEntryPoint implements AuthenticationEntryPoint 
 	@Override
 	public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException failure)
 			throws IOException {
-		boolean tokenPresent = request.getHeader(HttpHeaders.AUTHORIZATION) != null;
-		String message = tokenPresent
-				? "Invalid session token: " + failure.getMessage()
-				: "Missing session token: send 'Authorization: Bearer <Shopify session token>'";
+		String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+		boolean tokenPresent = authorization != null;
+		String message = !tokenPresent
+				? "Missing session token: send 'Authorization: Bearer <Shopify session token>'"
+				: authorization.regionMatches(true, 0, "Basic ", 0, 6)
+						? "Invalid operator credentials: " + failure.getMessage()
+						: "Invalid session token: " + failure.getMessage();
 		response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
 		response.setHeader(HttpHeaders.WWW_AUTHENTICATE,
 				tokenPresent ? "Bearer error=\"invalid_token\"" : "Bearer");

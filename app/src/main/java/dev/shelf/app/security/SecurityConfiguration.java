@@ -19,16 +19,17 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
-import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.util.StringUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Three kinds of caller: shops, through {@code /graphql} with a Shopify session token; Shopify, through
- * {@code /webhooks/shopify}, verified by the webhooks module's HMAC check; and operators, through the actuator with
- * HTTP Basic ({@code operator} / {@code SHELF_OPERATOR_PASSWORD}). Health and info are public for
+ * {@code /webhooks/shopify}, verified by the webhooks module's HMAC check; and operators, through the actuator and
+ * the {@code @operatorOnly} fields of {@code /graphql}, with HTTP Basic ({@code operator} /
+ * {@code SHELF_OPERATOR_PASSWORD}). Health and info are public for
  * load balancers. Nothing else is reachable. Stateless: no cookies, so no CSRF token either.
  */
 @Configuration(proxyBeanMethods = false)
@@ -101,7 +102,8 @@ class SecurityConfiguration {
 		var entryPoint = new GraphQlAuthenticationEntryPoint(json);
 		return http
 				.authorizeHttpRequests(requests -> requests
-						.requestMatchers("/graphql").hasRole(ShopSession.ROLE)
+						// Shops with a session token; operators with HTTP Basic, for the @operatorOnly fields.
+						.requestMatchers("/graphql").hasAnyRole(ShopSession.ROLE, OPERATOR_ROLE)
 						// Authenticated by its HMAC inside the webhooks module; open to every method so a GET gets 405.
 						.requestMatchers("/webhooks/shopify").permitAll()
 						// Present only when spring.graphql.graphiql.enabled (the dev profile); it calls /graphql.
@@ -113,8 +115,10 @@ class SecurityConfiguration {
 								.jwtAuthenticationConverter(token -> new ShopSession(token,
 										shops.registerOnFirstSight(SessionTokenDecoder.shopDomain(token)))))
 						.authenticationEntryPoint(entryPoint))
+				.httpBasic(basic -> basic.authenticationEntryPoint(entryPoint))
 				.exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint))
-				.addFilterAfter(new ShopRequestContextFilter(), BearerTokenAuthenticationFilter.class)
+				// After both authentication filters (Basic runs after the bearer token filter).
+				.addFilterAfter(new CallerContextFilter(), BasicAuthenticationFilter.class)
 				.cors(Customizer.withDefaults())
 				.csrf(csrf -> csrf.disable())
 				.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

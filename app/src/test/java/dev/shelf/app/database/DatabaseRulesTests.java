@@ -32,6 +32,9 @@ class DatabaseRulesTests {
 	private static final Set<String> CROSS_SHOP_INDEXES = Set.of(
 			"deliveries_due_idx", // webhooks: the workers' queue is served oldest-first across all shops
 			"deliveries_body_retention_idx", "deliveries_row_retention_idx", // webhooks: the retention purge spans shops
+			"privacy_requests_pending_erasure_idx", // webhooks: the erasure runner's queue spans shops
+			// webhooks: one request per delivery (delivery ids are global); an erasure's row outlives its shop_id
+			"privacy_requests_delivery_key",
 			"usage_charges_unsettled_idx"); // billing: the senders' and the reconciler's queue spans shops
 
 	/** Tables that are not per-tenant, each with its reason. */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.shelf.catalog.ErasedRows;
 import dev.shelf.catalog.ShopId;
 
 /** What Shelf charges the shops it bills, exactly once. */
@@ -70,4 +71,22 @@ public interface Billing {
 
 	/** Forgets the shop's access token ({@code app/uninstalled}): Shelf can no longer act for the shop. */
 	void dropAccessToken(ShopId shop);
+
+	/**
+	 * What billing holds about one customer of the shop ({@code customers/data_request}): the orders recorded with
+	 * this customer id or one of these order ids.
+	 */
+	List<PlacedOrder> ordersOfCustomer(ShopId shop, long customerId, Collection<Long> shopifyOrderIds);
+
+	/**
+	 * Anonymises one customer of the shop ({@code customers/redact}): orders keep what billing needs (amount, date)
+	 * and lose the customer id.
+	 */
+	ErasedRows redactCustomer(ShopId shop, long customerId, Collection<Long> shopifyOrderIds);
+
+	/**
+	 * Deletes one batch of the shop's billing data ({@code shop/redact}): at most {@code batchSize} rows of one table
+	 * in one short transaction. Call it until it returns {@link ErasedRows#NONE}.
+	 */
+	ErasedRows eraseBatch(ShopId shop, int batchSize);
 }

@@ -26,4 +26,12 @@ public interface Shops {
 
 	/** Shopify's current settings of the shop ({@code shop/update}). */
 	void updateDetails(ShopId id, ZoneId ianaTimezone, String currencyCode);
+
+	/**
+	 * Deletes one batch of the shop's catalog data, for Shopify's {@code shop/redact}: at most {@code batchSize} rows
+	 * of one table, in one short transaction, children before parents; the shop's own row goes last. Call it until
+	 * it returns {@link ErasedRows#NONE}, and only after the other modules have erased their part, since they know
+	 * the shop by this id.
+	 */
+	ErasedRows eraseBatch(ShopId id, int batchSize);
 }

@@ -21,6 +21,7 @@ import dev.shelf.billing.SubscriptionCreation;
 import dev.shelf.billing.UsageCharge;
 import dev.shelf.billing.UsageChargePage;
 import dev.shelf.billing.UsagePeriod;
+import dev.shelf.catalog.ErasedRows;
 import dev.shelf.catalog.Shop;
 import dev.shelf.catalog.ShopId;
 import dev.shelf.catalog.Shops;
@@ -47,10 +48,12 @@ class BillingService implements Billing {
 	private final ChargeWorkers workers;
 	private final BillingMetrics metrics;
 	private final BillingProperties properties;
+	private final ShopErasure erasure;
 
 	BillingService(OrderRecords orders, UsageCharges charges, UsagePeriods periods, Subscriptions subscriptions,
 			Plans plans, AccessTokens tokens, ShopifyAdminClient shopify, Shops shops, ChargeWorkers workers,
-			BillingMetrics metrics, BillingProperties properties) {
+			BillingMetrics metrics, BillingProperties properties, ShopErasure erasure) {
+		this.erasure = erasure;
 		this.orders = orders;
 		this.charges = charges;
 		this.periods = periods;
@@ -246,5 +249,22 @@ class BillingService implements Billing {
 	@Override
 	public void dropAccessToken(ShopId shop) {
 		tokens.drop(shop);
+	}
+
+	@Override
+	public List<PlacedOrder> ordersOfCustomer(ShopId shop, long customerId, Collection<Long> shopifyOrderIds) {
+		return orders.ordersOfCustomer(shop, customerId, shopifyOrderIds);
+	}
+
+	@Override
+	public ErasedRows redactCustomer(ShopId shop, long customerId, Collection<Long> shopifyOrderIds) {
+		return orders.redactCustomer(shop, customerId, shopifyOrderIds);
+	}
+
+	/** Charges' audit trail first, then charges, periods, subscriptions, the token, and the orders last. */
+	@Override
+	public ErasedRows eraseBatch(ShopId shop, int batchSize) {
+		ErasedRows erased = erasure.eraseBatch(shop, batchSize);
+		return erased.isEmpty() ? orders.eraseBatch(shop, batchSize) : erased;
 	}
 }

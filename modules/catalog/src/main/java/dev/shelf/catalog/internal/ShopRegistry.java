@@ -8,6 +8,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Optional;
 
+import dev.shelf.catalog.ErasedRows;
 import dev.shelf.catalog.Shop;
 import dev.shelf.catalog.ShopId;
 import dev.shelf.catalog.Shops;
@@ -20,9 +21,11 @@ class ShopRegistry implements Shops {
 	private static final String COLUMNS = "id, shopify_domain, iana_timezone, currency_code, created_at";
 
 	private final JdbcClient jdbc;
+	private final ShopDataErasure erasure;
 
-	ShopRegistry(JdbcClient jdbc) {
+	ShopRegistry(JdbcClient jdbc, ShopDataErasure erasure) {
 		this.jdbc = jdbc;
+		this.erasure = erasure;
 	}
 
 	@Override
@@ -65,6 +68,11 @@ class ShopRegistry implements Shops {
 				WHERE id = :id""")
 				.param("id", id.value()).param("zone", ianaTimezone.getId()).param("currency", currencyCode)
 				.update();
+	}
+
+	@Override
+	public ErasedRows eraseBatch(ShopId id, int batchSize) {
+		return erasure.eraseBatch(id, batchSize);
 	}
 
 	private Optional<Shop> findByDomain(String myshopifyDomain) {

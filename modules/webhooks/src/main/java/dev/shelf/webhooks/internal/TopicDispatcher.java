@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 import dev.shelf.billing.Billing;
 import dev.shelf.billing.PlacedOrder;
@@ -36,8 +37,11 @@ class TopicDispatcher {
 	private final Billing billing;
 	private final JsonMapper json;
 	private final WebhookMetrics metrics;
+	private final PrivacyTopics privacyTopics;
 
-	TopicDispatcher(Catalog catalog, Shops shops, Billing billing, JsonMapper json, WebhookMetrics metrics) {
+	TopicDispatcher(Catalog catalog, Shops shops, Billing billing, JsonMapper json, WebhookMetrics metrics,
+			PrivacyTopics privacyTopics) {
+		this.privacyTopics = privacyTopics;
 		this.catalog = catalog;
 		this.shops = shops;
 		this.billing = billing;
@@ -63,6 +67,9 @@ class TopicDispatcher {
 				billing.dropAccessToken(delivery.shop());
 				yield "UNINSTALLED";
 			}
+			case "customers/data_request" -> privacy(delivery, () -> privacyTopics.customerDataRequest(delivery, payload));
+			case "customers/redact" -> privacy(delivery, () -> privacyTopics.customerRedact(delivery, payload));
+			case "shop/redact" -> privacy(delivery, () -> privacyTopics.shopRedact(delivery));
 			case "shop/update" -> {
 				shops.updateDetails(delivery.shop(), ZoneId.of(text(payload, "iana_timezone")), text(payload, "currency"));
 				yield "UPDATED";
@@ -74,6 +81,13 @@ class TopicDispatcher {
 				yield "UNHANDLED";
 			}
 		};
+	}
+
+	private String privacy(Inbox.Delivery delivery, Supplier<String> handler) {
+		String outcome = handler.get();
+		metrics.privacyRequest(delivery.topic());
+		log.info("Privacy request {} of shop {} handled: {}", delivery.topic(), delivery.shopDomain(), outcome);
+		return outcome;
 	}
 
 	private static ShopifyProductData product(JsonNode p) {

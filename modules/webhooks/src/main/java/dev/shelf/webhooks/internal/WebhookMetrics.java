@@ -80,6 +80,26 @@ class WebhookMetrics {
 				.register(registry).increment();
 	}
 
+	void privacyRequest(String topic) {
+		counter("shelf.webhooks.privacy.requests", "topic", topic).increment();
+	}
+
+	void erasureCompleted(long rows) {
+		Counter.builder("shelf.webhooks.erasures").description("Shop erasures (shop/redact) completed")
+				.register(registry).increment();
+		Counter.builder("shelf.webhooks.erased.rows").description("Rows deleted by shop erasures")
+				.register(registry).increment(rows);
+	}
+
+	void erasureFailed() {
+		Counter.builder("shelf.webhooks.erasure.failures").description("Shop erasure runs that failed (retried)")
+				.register(registry).increment();
+	}
+
+	void replayed(String topic, long count) {
+		counter("shelf.webhooks.replayed", "topic", topic).increment(count);
+	}
+
 	private Counter counter(String name, String tag, String value) {
 		return Counter.builder(name).tag(tag, value).register(registry);
 	}

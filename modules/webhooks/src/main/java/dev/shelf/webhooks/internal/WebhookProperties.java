@@ -21,7 +21,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     investigating a sync needs); after it the row is deleted. Dead deliveries are never purged: they wait for an
  *     operator
  * @param purgeInterval time between the end of one retention purge and the start of the next
- * @param purgeBatchSize rows purged or deleted per statement, each statement its own short transaction
+ * @param purgeBatchSize rows purged or deleted per statement, each statement its own short transaction (also the
+ *     batch size of shop erasures)
+ * @param erasureInterval how often pending shop erasures ({@code shop/redact}) are looked for
  */
 @ConfigurationProperties("shelf.webhooks")
 record WebhookProperties(@DefaultValue("1048576") int maxBodyBytes, @DefaultValue("2") int workers,
@@ -30,7 +32,8 @@ record WebhookProperties(@DefaultValue("1048576") int maxBodyBytes, @DefaultValu
 		@DefaultValue("10s") Duration retryBaseDelay, @DefaultValue("1h") Duration retryMaxDelay,
 		@DefaultValue("10000") long backlogThreshold, @DefaultValue("100") long deadThreshold,
 		@DefaultValue("7d") Duration bodyRetention, @DefaultValue("30d") Duration rowRetention,
-		@DefaultValue("1h") Duration purgeInterval, @DefaultValue("1000") int purgeBatchSize) {
+		@DefaultValue("1h") Duration purgeInterval, @DefaultValue("1000") int purgeBatchSize,
+		@DefaultValue("10s") Duration erasureInterval) {
 
 	/** Exponential backoff: base, 2 × base, 4 × base, … capped at the maximum. */
 	Duration retryDelay(int failedAttempts) {

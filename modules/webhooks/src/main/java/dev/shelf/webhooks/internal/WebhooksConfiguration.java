@@ -33,4 +33,9 @@ class WebhooksConfiguration {
 	SchedulingConfigurer deliveryRetentionSchedule(DeliveryRetention retention, WebhookProperties properties) {
 		return tasks -> tasks.addFixedDelayTask(new FixedDelayTask(retention, properties.purgeInterval(), FIRST_PURGE_AFTER));
 	}
+
+	@Bean
+	SchedulingConfigurer shopErasureSchedule(ShopErasures erasures, WebhookProperties properties) {
+		return tasks -> tasks.addFixedDelayTask(new FixedDelayTask(erasures, properties.erasureInterval(), properties.erasureInterval()));
+	}
 }
