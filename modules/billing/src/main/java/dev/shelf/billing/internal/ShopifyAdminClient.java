@@ -132,22 +132,13 @@ class ShopifyAdminClient {
 		variables.put("lineItems", List.of(recurring, usage));
 		variables.put("returnUrl", returnUrl);
 		variables.put("test", test);
-		ShopifyOutcome<JsonNode> answer = graphQl(shop, accessToken, "appSubscriptionCreate", CREATE_SUBSCRIPTION,
+		ShopifyOutcome<JsonNode> answer = mutation(shop, accessToken, "appSubscriptionCreate", CREATE_SUBSCRIPTION,
 				variables);
 		if (!(answer instanceof ShopifyOutcome.Ok<JsonNode> ok)) {
 			return answer.failure();
 		}
-		JsonNode payload = ok.value().path("appSubscriptionCreate");
-		String userErrors = userErrors(payload);
-		if (userErrors != null) {
-			return new ShopifyOutcome.Rejected<>(userErrors);
-		}
-		String usageLineItem = null;
-		for (JsonNode lineItem : payload.path("appSubscription").path("lineItems")) {
-			if ("AppUsagePricing".equals(lineItem.path("plan").path("pricingDetails").path("__typename").asString(null))) {
-				usageLineItem = lineItem.path("id").asString(null);
-			}
-		}
+		JsonNode payload = ok.value();
+		String usageLineItem = usageLineItem(payload.path("appSubscription")).path("id").asString(null);
 		String id = payload.path("appSubscription").path("id").asString(null);
 		String confirmationUrl = payload.path("confirmationUrl").asString(null);
 		if (id == null || usageLineItem == null || confirmationUrl == null) {
@@ -170,16 +161,12 @@ class ShopifyAdminClient {
 		variables.put("price", money(amount, currencyCode));
 		variables.put("description", description);
 		variables.put("idempotencyKey", idempotencyKey);
-		ShopifyOutcome<JsonNode> answer = graphQl(shop, accessToken, "appUsageRecordCreate", CREATE_USAGE_RECORD,
+		ShopifyOutcome<JsonNode> answer = mutation(shop, accessToken, "appUsageRecordCreate", CREATE_USAGE_RECORD,
 				variables);
 		if (!(answer instanceof ShopifyOutcome.Ok<JsonNode> ok)) {
 			return answer.failure();
 		}
-		JsonNode payload = ok.value().path("appUsageRecordCreate");
-		String userErrors = userErrors(payload);
-		if (userErrors != null) {
-			return new ShopifyOutcome.Rejected<>(userErrors);
-		}
+		JsonNode payload = ok.value();
 		String id = payload.path("appUsageRecord").path("id").asString(null);
 		return id == null ? new ShopifyOutcome.NoAnswer<>("appUsageRecordCreate answered without a record: " + payload)
 				: new ShopifyOutcome.Ok<>(id);
@@ -207,13 +194,8 @@ class ShopifyAdminClient {
 			if (node.isNull() || node.isMissingNode()) {
 				return new ShopifyOutcome.Rejected<>("Shopify knows no subscription " + subscriptionId);
 			}
-			JsonNode records = null;
-			for (JsonNode lineItem : node.path("lineItems")) {
-				if ("AppUsagePricing".equals(lineItem.path("plan").path("pricingDetails").path("__typename").asString(null))) {
-					records = lineItem.path("usageRecords");
-				}
-			}
-			if (records == null) {
+			JsonNode records = usageLineItem(node).path("usageRecords");
+			if (records.isMissingNode()) {
 				return new ShopifyOutcome.Rejected<>("subscription " + subscriptionId + " has no usage line item");
 			}
 			boolean older = false;
@@ -331,9 +313,27 @@ class ShopifyAdminClient {
 		return Map.of("amount", amount.toPlainString(), "currencyCode", currencyCode);
 	}
 
-	private static String userErrors(JsonNode payload) {
+	/** A mutation's payload; its {@code userErrors}, if any, as a refusal. */
+	private ShopifyOutcome<JsonNode> mutation(String shop, String accessToken, String name, String query,
+			Map<String, Object> variables) {
+		ShopifyOutcome<JsonNode> answer = graphQl(shop, accessToken, name, query, variables);
+		if (!(answer instanceof ShopifyOutcome.Ok<JsonNode> ok)) {
+			return answer;
+		}
+		JsonNode payload = ok.value().path(name);
 		JsonNode errors = payload.path("userErrors");
-		return errors.isArray() && !errors.isEmpty() ? "userErrors: " + errors : null;
+		return errors.isArray() && !errors.isEmpty() ? new ShopifyOutcome.Rejected<>("userErrors: " + errors)
+				: new ShopifyOutcome.Ok<>(payload);
+	}
+
+	/** The usage line item of a subscription (the one priced {@code AppUsagePricing}); missing if it has none. */
+	private static JsonNode usageLineItem(JsonNode subscription) {
+		for (JsonNode lineItem : subscription.path("lineItems")) {
+			if ("AppUsagePricing".equals(lineItem.path("plan").path("pricingDetails").path("__typename").asString(null))) {
+				return lineItem;
+			}
+		}
+		return tools.jackson.databind.node.MissingNode.getInstance();
 	}
 
 	private static UsageRecord usageRecord(JsonNode node) {

@@ -260,16 +260,12 @@ public final class FakeShopify {
 		String answer;
 		switch (operation) {
 			case "appSubscriptionCreate":
-				answer = fault == Fault.USER_ERRORS
-						? "{\"data\":{\"appSubscriptionCreate\":{\"appSubscription\":null,\"confirmationUrl\":null,"
-								+ "\"userErrors\":[{\"field\":[\"returnUrl\"],\"message\":\"Return url is invalid\"}]}}}"
-						: createSubscription(shop, variables);
+				answer = fault == Fault.USER_ERRORS ? userError(operation, List.of("appSubscription", "confirmationUrl"),
+						"returnUrl", "Return url is invalid") : createSubscription(shop, variables);
 				break;
 			case "appUsageRecordCreate":
-				answer = fault == Fault.USER_ERRORS
-						? "{\"data\":{\"appUsageRecordCreate\":{\"appUsageRecord\":null,\"userErrors\":[{\"field\":"
-								+ "[\"subscriptionLineItemId\"],\"message\":\"Subscription line item not found\"}]}}}"
-						: createUsageRecord(shop, variables);
+				answer = fault == Fault.USER_ERRORS ? usageRecordError("subscriptionLineItemId",
+						"Subscription line item not found") : createUsageRecord(shop, variables);
 				break;
 			case "usageRecords":
 				answer = usageRecords(shop, variables);
@@ -363,10 +359,15 @@ public final class FakeShopify {
 	}
 
 	private static String usageRecordError(String field, String message) {
+		return userError("appUsageRecordCreate", List.of("appUsageRecord"), field, message);
+	}
+
+	/** A mutation's payload with one user error, its other fields {@code null}. */
+	private static String userError(String mutation, List<String> nullFields, String field, String message) {
 		Map<String, Object> payload = new LinkedHashMap<>();
-		payload.put("appUsageRecord", null);
+		nullFields.forEach(name -> payload.put(name, null));
 		payload.put("userErrors", List.of(Map.of("field", List.of(field), "message", message)));
-		return JSON.writeValueAsString(Map.of("data", Map.of("appUsageRecordCreate", payload)));
+		return JSON.writeValueAsString(Map.of("data", Map.of(mutation, payload)));
 	}
 
 	private String usageRecords(ShopState shop, JsonNode variables) {
