@@ -23,9 +23,18 @@ import org.springframework.context.annotation.Import;
 		"shelf.operator.password=" + ShelfApplicationTest.OPERATOR_PASSWORD,
 		// Retries within a test's patience: 3 attempts, 100 ms then 200 ms apart.
 		"shelf.webhooks.max-attempts=3", "shelf.webhooks.retry-base-delay=100ms", "shelf.webhooks.poll-interval=50ms",
-		"shelf.webhooks.erasure-interval=100ms" })
+		"shelf.webhooks.erasure-interval=100ms",
+		// Billing against the fake Shopify (billing's test jar points shelf.billing.shopify.base-url at it); the
+		// scheduled reconciler out of the way, tests call it.
+		"shelf.billing.encryption-key=" + ShelfApplicationTest.ENCRYPTION_KEY,
+		"shelf.billing.shopify.connect-timeout=1s", "shelf.billing.shopify.read-timeout=2s",
+		"shelf.billing.submit-lease=5s", "shelf.billing.reconcile-delay=0s",
+		"shelf.billing.reconcile-interval=1h", "shelf.billing.retry-base-delay=50ms", "shelf.billing.poll-interval=100ms" })
 @Import(SchemaInspection.class)
 public @interface ShelfApplicationTest {
 
 	String OPERATOR_PASSWORD = "operator-test-password";
+
+	/** 32 bytes, base64: a test key, never a real one. */
+	String ENCRYPTION_KEY = "ZmFrZS10ZXN0LWtleS0wMTIzNDU2Nzg5YWJjZGVmMDE=";
 }

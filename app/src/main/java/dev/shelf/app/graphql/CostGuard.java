@@ -53,13 +53,22 @@ final class CostGuard {
 	 * @param throttle whether shops' buckets are enforced (off: costs are still computed and reported)
 	 * @param bucketSize points a shop's bucket holds when full
 	 * @param restoreRate points per second a bucket refills
+	 * @param plans other bucket sizes and restore rates by billing plan handle, for shops subscribed to that plan
 	 */
 	@ConfigurationProperties("shelf.graphql.cost")
 	record Limits(@DefaultValue("1000") long maxQueryCost, @DefaultValue("true") boolean throttle,
-			@DefaultValue("1000") long bucketSize, @DefaultValue("100") long restoreRate) {
+			@DefaultValue("1000") long bucketSize, @DefaultValue("100") long restoreRate,
+			Map<String, PlanBucket> plans) {
 
-		ApiThrottle.Bucket bucket() {
-			return new ApiThrottle.Bucket(bucketSize, restoreRate);
+		record PlanBucket(long bucketSize, long restoreRate) {
+		}
+
+		ApiThrottle.Limits buckets() {
+			Map<String, ApiThrottle.Bucket> byPlan = new LinkedHashMap<>();
+			if (plans != null) {
+				plans.forEach((handle, plan) -> byPlan.put(handle, new ApiThrottle.Bucket(plan.bucketSize(), plan.restoreRate())));
+			}
+			return new ApiThrottle.Limits(new ApiThrottle.Bucket(bucketSize, restoreRate), byPlan);
 		}
 	}
 
@@ -83,11 +92,13 @@ final class CostGuard {
 	static final class Admission extends SimplePerformantInstrumentation {
 
 		private final Limits limits;
+		private final ApiThrottle.Limits buckets;
 		private final ApiThrottle throttle;
 		private final Refunds refunds;
 
 		Admission(Limits limits, ApiThrottle throttle, Refunds refunds) {
 			this.limits = limits;
+			this.buckets = limits.buckets();
 			this.throttle = throttle;
 			this.refunds = refunds;
 		}
@@ -108,10 +119,9 @@ final class CostGuard {
 			}
 			ShopId shop = context.get(ShopId.class);
 			if (limits.throttle() && shop != null) {
-				ApiThrottle.Bucket bucket = limits.bucket();
-				charge.admission = throttle.admit(shop, charge.requested, bucket, refunds.take(shop));
+				charge.admission = throttle.admit(shop, charge.requested, buckets, refunds.take(shop));
 				if (!charge.admission.admitted()) {
-					charge.secondsToWait = charge.admission.secondsUntil(charge.requested, bucket);
+					charge.secondsToWait = charge.admission.secondsUntil(charge.requested);
 					throw abort(THROTTLED, "Throttled: the query costs " + charge.requested + " and the shop's bucket holds "
 							+ round(charge.admission.available()) + "; retry in " + round(charge.secondsToWait) + " s",
 							Map.of("cost", charge.requested, "retryAfterSeconds", round(charge.secondsToWait)));
@@ -182,9 +192,10 @@ final class CostGuard {
 					double refund = charge.admission.admitted() ? Math.max(0, charge.requested - actual) : 0;
 					ShopId shop = response.getExecutionInput().getGraphQLContext().get(ShopId.class);
 					refunds.add(shop, refund);
-					cost.put("throttleStatus", Map.of("maximumAvailable", limits.bucketSize(),
-							"currentlyAvailable", round(Math.min(limits.bucketSize(), charge.admission.available() + refund)),
-							"restoreRate", limits.restoreRate()));
+					ApiThrottle.Bucket bucket = charge.admission.bucket();
+					cost.put("throttleStatus", Map.of("maximumAvailable", bucket.size(),
+							"currentlyAvailable", round(Math.min(bucket.size(), charge.admission.available() + refund)),
+							"restoreRate", bucket.restoreRate()));
 				}
 				Map<Object, Object> extensions = new LinkedHashMap<>();
 				if (response.getExtensions() != null) {

@@ -121,7 +121,8 @@ class QueryCostTests {
 
 	@Test
 	void aBucketRefillsAtItsRestoreRate() {
-		ApiThrottle.Bucket bucket = new ApiThrottle.Bucket(1000, 100);
+		ApiThrottle.Limits bucket = ApiThrottle.Limits.of(new ApiThrottle.Bucket(1000, 100));
+		long started = System.nanoTime();
 		assertThat(throttle.admit(shopId, 1000, bucket, 0).available()).isZero();
 		assertThat(throttle.admit(shopId, 1, bucket, 0).admitted()).isFalse();
 
@@ -131,17 +132,46 @@ class QueryCostTests {
 		ApiThrottle.Admission admission = throttle.admit(shopId, 150, bucket, 0);
 
 		assertThat(admission.admitted()).isTrue();
-		assertThat(admission.available()).isBetween(50.0, 52.0);
+		assertThat(admission.available()).isBetween(50.0, 50.0 + 100 * secondsSince(started) + 1);
 		assertThat(throttle.admit(shopId, 60, bucket, 0).admitted()).isFalse();
 	}
 
 	@Test
+	void aShopOnAPlanWithItsOwnLimitsGetsThatPlansBucket() {
+		ApiThrottle.Limits limits = new ApiThrottle.Limits(new ApiThrottle.Bucket(1000, 100),
+				Map.of("growth", new ApiThrottle.Bucket(5000, 250)));
+		long started = System.nanoTime();
+		assertThat(throttle.admit(shopId, 10, limits, 0).bucket()).isEqualTo(new ApiThrottle.Bucket(1000, 100));
+
+		jdbc.sql("""
+				INSERT INTO billing.subscriptions (shop_id, plan_handle, shopify_subscription_id, usage_line_item_id, status,
+				    recurring_price, usage_fee, capped_amount, currency_code, test, activated_at)
+				VALUES (?, 'growth', 'gid://shopify/AppSubscription/1', 'gid://shopify/AppSubscriptionLineItem/1', 'ACTIVE',
+				        29, 0.05, 200, 'USD', true, now())""").param(shopId.value()).update();
+		ApiThrottle.Admission refused = throttle.admit(shopId, 1200, limits, 0);
+		assertThat(refused.bucket()).isEqualTo(new ApiThrottle.Bucket(5000, 250));
+		assertThat(refused.admitted()).as("a bigger plan refills at its rate; it does not fill at once").isFalse();
+
+		// One second later (moved back in the row): 990 + 250 points, above the standard bucket's size of 1,000.
+		jdbc.sql("UPDATE billing.api_buckets SET updated_at = updated_at - interval '1 second' WHERE shop_id = ?")
+				.param(shopId.value()).update();
+		ApiThrottle.Admission admission = throttle.admit(shopId, 1200, limits, 0);
+		assertThat(admission.admitted()).isTrue();
+		// Plus what the bucket refilled while the statements ran: a busy machine takes a while between them.
+		assertThat(admission.available()).isBetween(40.0, 40.0 + 250 * secondsSince(started) + 1);
+	}
+
+	@Test
 	void concurrentRequestsOfOneShopNeverOverdrawItsBucket() throws Exception {
-		ApiThrottle.Bucket bucket = new ApiThrottle.Bucket(1000, 1);
+		ApiThrottle.Limits bucket = ApiThrottle.Limits.of(new ApiThrottle.Bucket(1000, 1));
 
 		List<Boolean> admitted = Race.run(50, () -> throttle.admit(shopId, 100, bucket, 0).admitted());
 
 		assertThat(admitted.stream().filter(a -> a).count()).isEqualTo(10);
+	}
+
+	private static double secondsSince(long nanoTime) {
+		return (System.nanoTime() - nanoTime) / 1e9;
 	}
 
 	private void assertCost(String document, long requested, long actual) {

@@ -27,6 +27,7 @@ import java.util.stream.IntStream;
 
 import dev.shelf.ShelfApplication;
 import dev.shelf.support.SessionTokens;
+import dev.shelf.support.ShelfApplicationTest;
 import dev.shelf.support.ShopifyWebhooks;
 import dev.shelf.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
@@ -166,6 +167,7 @@ class WebhookCrashRecoveryTests {
 		builder.environment().remove("SPRING_PROFILES_ACTIVE");
 		builder.environment().put("SHOPIFY_API_KEY", SessionTokens.API_KEY);
 		builder.environment().put("SHOPIFY_API_SECRET", SessionTokens.SECRET);
+		builder.environment().put("SHELF_ENCRYPTION_KEY", ShelfApplicationTest.ENCRYPTION_KEY);
 		builder.environment().put("SHELF_DATA_DIR", logs.resolve("data-" + name).toString());
 		Process child = builder.start();
 		children.add(child);

@@ -1,11 +1,13 @@
 package dev.shelf.billing;
 
+import java.util.Map;
+
 import dev.shelf.catalog.ShopId;
 
 /**
  * Each shop's leaky bucket of GraphQL query cost, kept in PostgreSQL so every instance of Shelf shares it. A request
  * is admitted when its requested cost fits in what the bucket holds; the bucket refills at a constant rate up to its
- * size. One statement per request.
+ * size, both set by the shop's plan. One statement per request, plan look-up included.
  */
 public interface ApiThrottle {
 
@@ -15,7 +17,7 @@ public interface ApiThrottle {
 	 *
 	 * @param refund points to give back first: what earlier requests were charged beyond their actual cost
 	 */
-	Admission admit(ShopId shop, long cost, Bucket bucket, double refund);
+	Admission admit(ShopId shop, long cost, Limits limits, double refund);
 
 	/** A bucket's shape: at most {@code size} points, refilled at {@code restoreRate} points per second. */
 	record Bucket(long size, long restoreRate) {
@@ -27,11 +29,26 @@ public interface ApiThrottle {
 		}
 	}
 
-	/** The decision, and what the bucket holds after it. */
-	record Admission(boolean admitted, double available) {
+	/**
+	 * The bucket of a shop whose active subscription is on one of {@code byPlan}'s plans (by handle), else
+	 * {@code standard}.
+	 */
+	record Limits(Bucket standard, Map<String, Bucket> byPlan) {
+
+		public Limits {
+			byPlan = Map.copyOf(byPlan);
+		}
+
+		public static Limits of(Bucket standard) {
+			return new Limits(standard, Map.of());
+		}
+	}
+
+	/** The decision, what the bucket holds after it, and the bucket that applied. */
+	record Admission(boolean admitted, double available, Bucket bucket) {
 
 		/** Seconds until the bucket holds {@code cost} points again (0 when admitted). */
-		public double secondsUntil(long cost, Bucket bucket) {
+		public double secondsUntil(long cost) {
 			return admitted ? 0 : Math.max(0, (cost - available) / bucket.restoreRate());
 		}
 	}
