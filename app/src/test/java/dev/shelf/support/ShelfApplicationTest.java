@@ -12,7 +12,8 @@ import org.springframework.context.annotation.Import;
  * The whole application on a random port and the test JVM's real PostgreSQL (given to every Spring test by
  * {@code dev.shelf.testing}), with known Shopify credentials so
  * tests can sign session tokens ({@link SessionTokens}). Every class using it shares one Spring context; tests
- * keep out of each other's way by using their own shops.
+ * keep out of each other's way by using their own shops. Time is the system's unless a test moves the
+ * {@link dev.shelf.testing.TestClock} forward ({@link TestTime}).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -23,7 +24,7 @@ import org.springframework.context.annotation.Import;
 		"shelf.operator.password=" + ShelfApplicationTest.OPERATOR_PASSWORD,
 		// Retries within a test's patience: 3 attempts, 100 ms then 200 ms apart.
 		"shelf.webhooks.max-attempts=3", "shelf.webhooks.retry-base-delay=100ms", "shelf.webhooks.poll-interval=50ms" })
-@Import(SchemaInspection.class)
+@Import({ SchemaInspection.class, TestTime.class })
 public @interface ShelfApplicationTest {
 
 	String OPERATOR_PASSWORD = "operator-test-password";

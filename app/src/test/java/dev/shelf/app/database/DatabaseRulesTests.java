@@ -31,7 +31,8 @@ class DatabaseRulesTests {
 	/** Indexes that may not lead with shop_id, each with its reason. */
 	private static final Set<String> CROSS_SHOP_INDEXES = Set.of(
 			"deliveries_due_idx", // webhooks: the workers' queue is served oldest-first across all shops
-			"deliveries_body_retention_idx", "deliveries_row_retention_idx"); // webhooks: the retention purge spans shops
+			"deliveries_body_retention_idx", "deliveries_row_retention_idx", // webhooks: the retention purge spans shops
+			"idempotency_keys_expiry_idx"); // billing: the purge of expired idempotency keys spans shops
 
 	/** Tables that are not per-tenant, each with its reason. */
 	private static final Set<String> NOT_TENANT_TABLES = Set.of(

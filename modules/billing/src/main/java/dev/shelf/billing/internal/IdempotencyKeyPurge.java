@@ -1,6 +1,5 @@
 package dev.shelf.billing.internal;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,17 +10,17 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import dev.shelf.migration.AdvisoryLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.stereotype.Component;
 
 /**
  * Deletes expired idempotency keys, so the table holds about one TTL (24 h) of mutations and no more.
  * <p>
- * One instance purges at a time (a session-level advisory lock; an instance that finds it taken skips the run). Keys
+ * One instance purges at a time ({@link AdvisoryLock}; an instance that finds it taken skips the run). Keys
  * go oldest first in batches of {@link IdempotencyProperties#purgeBatchSize()}, each one autocommitted statement, so
  * no lock is held for long; each batch starts at the last one's {@code expires_at} (keyset), so it does not wade
  * through the index entries of the rows earlier batches deleted. The batch size is written into the statement
@@ -54,22 +53,14 @@ class IdempotencyKeyPurge implements Runnable {
 	public void run() {
 		long started = System.nanoTime();
 		Instant now = clock.instant();
-		// One connection for the whole run: the advisory lock belongs to its session; each batch on it is its own
-		// autocommitted transaction.
-		try (Connection connection = dataSource.getConnection()) {
-			connection.setAutoCommit(true);
-			JdbcClient session = JdbcClient.create(new SingleConnectionDataSource(connection, true));
-			if (!session.sql("SELECT pg_try_advisory_lock(?)").param(PURGE_LOCK).query(Boolean.class).single()) {
-				log.info("Idempotency key purge skipped: another instance is purging");
-				return;
-			}
-			try {
+		try {
+			boolean ran = AdvisoryLock.runExclusively(dataSource, PURGE_LOCK, session -> {
 				long deleted = purge(session, now);
 				log.info("Idempotency key purge: {} keys expired before {} deleted in {} ms", deleted, now,
 						Duration.ofNanos(System.nanoTime() - started).toMillis());
-			}
-			finally {
-				unlock(session, connection);
+			});
+			if (!ran) {
+				log.info("Idempotency key purge skipped: another instance is purging");
 			}
 		}
 		catch (SQLException | RuntimeException e) {
@@ -101,19 +92,5 @@ class IdempotencyKeyPurge implements Runnable {
 			after = expired.stream().max(OffsetDateTime::compareTo).orElseThrow();
 		}
 		return deleted;
-	}
-
-	/**
-	 * The connection goes back to the pool, so the lock must not outlive the run on it. If releasing fails, the
-	 * connection is closed for good instead: its session, and the lock, end with it.
-	 */
-	private static void unlock(JdbcClient session, Connection connection) throws SQLException {
-		try {
-			session.sql("SELECT pg_advisory_unlock(?)").param(PURGE_LOCK).query(Boolean.class).single();
-		}
-		catch (RuntimeException e) {
-			log.warn("Could not release the idempotency key purge lock; closing its connection instead", e);
-			connection.abort(Runnable::run);
-		}
 	}
 }
