@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
-import java.util.Optional;
 import java.util.UUID;
 
 import dev.shelf.billing.IdempotencyDecision;
@@ -28,8 +27,8 @@ import org.springframework.stereotype.Service;
  * transaction: the claim must be visible to concurrent retries before the request executes, and the stored
  * response as soon as it is written.
  * <p>
- * The first request with a key wins {@code INSERT … ON CONFLICT DO NOTHING}; every other one reads the row it lost
- * to and decides from it. Restarting an expired key and taking over an abandoned one are compare-and-set updates
+ * The first request with a key wins {@code INSERT … ON CONFLICT DO NOTHING}; every other one reads, in the same
+ * statement, the row it lost to and decides from it. Restarting an expired key and taking over an abandoned one are compare-and-set updates
  * (their {@code WHERE} repeats what the decision was based on), so of several retries racing for it exactly one
  * executes. The time comes from the application's {@link Clock} when it defines one (tests do), else the system's.
  */
@@ -65,15 +64,17 @@ class IdempotencyStore implements IdempotencyKeys {
 		for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
 			Instant now = clock.instant();
 			UUID token = UUID.randomUUID();
-			if (insert(shop, key, keyHash, fingerprint, token, now)) {
+			Attempt claim = claimOrRead(shop, key, keyHash, fingerprint, token, now);
+			if (claim.claimed()) {
 				metrics.executed();
 				return new IdempotencyDecision.Execute(new Claim(shop, key, token));
 			}
-			Optional<Existing> found = find(shop, keyHash);
-			if (found.isEmpty()) {
-				continue; // released or purged since the insert lost: insert again
+			if (claim.existing() == null) {
+				// The row the insert lost to is not in the statement's snapshot (committed a moment after it began),
+				// or it was released or purged since: try again.
+				continue;
 			}
-			Existing existing = found.get();
+			Existing existing = claim.existing();
 			if (!existing.expiresAt().isAfter(now)) {
 				if (restart(shop, keyHash, fingerprint, token, now, "expires_at <= :now", existing)) {
 					metrics.executed();
@@ -111,18 +112,35 @@ class IdempotencyStore implements IdempotencyKeys {
 				+ " changed under every one of " + ATTEMPTS + " attempts to claim it");
 	}
 
-	private boolean insert(ShopId shop, IdempotencyKey key, byte[] keyHash, RequestFingerprint fingerprint, UUID token,
-			Instant now) {
+	/** What one claim statement found: the key claimed for this request, or the row it lost to (when visible). */
+	private record Attempt(boolean claimed, Existing existing) {
+	}
+
+	/**
+	 * One round trip for the first request and for its retries alike: the insert claims the key unless a row has it,
+	 * and the same statement reads that row. A data-modifying CTE's own row is invisible to the rest of its
+	 * statement, so the read finds only a row that was there before.
+	 */
+	private Attempt claimOrRead(ShopId shop, IdempotencyKey key, byte[] keyHash, RequestFingerprint fingerprint,
+			UUID token, Instant now) {
 		return jdbc.sql("""
-				INSERT INTO billing.idempotency_keys (shop_id, key_hash, key, request_fingerprint, status, lease_token,
-				                                      locked_until, created_at, expires_at)
-				VALUES (:shop, :keyHash, :key, :fingerprint, 'IN_PROGRESS', :token, :lockedUntil, :now, :expiresAt)
-				ON CONFLICT (shop_id, key_hash) DO NOTHING""")
+				WITH claim AS (
+				    INSERT INTO billing.idempotency_keys (shop_id, key_hash, key, request_fingerprint, status, lease_token,
+				                                          locked_until, created_at, expires_at)
+				    VALUES (:shop, :keyHash, :key, :fingerprint, 'IN_PROGRESS', :token, :lockedUntil, :now, :expiresAt)
+				    ON CONFLICT (shop_id, key_hash) DO NOTHING
+				    RETURNING 1)
+				SELECT EXISTS (SELECT FROM claim) AS claimed, k.request_fingerprint, k.status, k.lease_token,
+				       k.locked_until, k.expires_at, k.response_status, k.response_content_type, k.response_body
+				FROM (VALUES (1)) AS one (x)
+				LEFT JOIN billing.idempotency_keys k ON k.shop_id = :shop AND k.key_hash = :keyHash""")
 				.param("shop", shop.value()).param("keyHash", keyHash).param("key", key.value())
 				.param("fingerprint", fingerprint.sha256()).param("token", token)
 				.param("lockedUntil", at(now.plus(properties.lease()))).param("now", at(now))
 				.param("expiresAt", at(now.plus(properties.ttl())))
-				.update() == 1;
+				.query((row, rowNumber) -> new Attempt(row.getBoolean("claimed"),
+						row.getObject("expires_at") == null ? null : existing(row, rowNumber)))
+				.single();
 	}
 
 	/** Claims the row for a new execution if it is still as {@code condition} saw it. */
@@ -139,15 +157,6 @@ class IdempotencyStore implements IdempotencyKeys {
 				.param("expiresAt", at(now.plus(properties.ttl())))
 				.param("seenToken", seen.leaseToken())
 				.update() == 1;
-	}
-
-	private Optional<Existing> find(ShopId shop, byte[] keyHash) {
-		return jdbc.sql("""
-				SELECT request_fingerprint, status, lease_token, locked_until, expires_at,
-				       response_status, response_content_type, response_body
-				FROM billing.idempotency_keys WHERE shop_id = :shop AND key_hash = :keyHash""")
-				.param("shop", shop.value()).param("keyHash", keyHash)
-				.query(IdempotencyStore::existing).optional();
 	}
 
 	private static Existing existing(ResultSet row, int rowNumber) throws SQLException {
