@@ -20,7 +20,7 @@ CREATE TABLE billing.idempotency_keys (
     lease_token           uuid,
     locked_until          timestamptz,
     -- COMPLETED: the response replayed to retries, byte for byte.
-    response_status       smallint,
+    response_status       bigint,
     response_content_type text,
     response_body         bytea,
     created_at            timestamptz NOT NULL,
@@ -30,6 +30,7 @@ CREATE TABLE billing.idempotency_keys (
     CONSTRAINT idempotency_keys_key_hash_check CHECK (octet_length(key_hash) = 32),
     CONSTRAINT idempotency_keys_key_check CHECK (length(key) BETWEEN 1 AND 255),
     CONSTRAINT idempotency_keys_fingerprint_check CHECK (octet_length(request_fingerprint) = 32),
+    CONSTRAINT idempotency_keys_response_status_check CHECK (response_status BETWEEN 100 AND 599),
     CONSTRAINT idempotency_keys_status_check CHECK (
         (status = 'IN_PROGRESS' AND lease_token IS NOT NULL AND locked_until IS NOT NULL AND response_status IS NULL)
         OR (status = 'COMPLETED' AND lease_token IS NULL AND locked_until IS NULL AND response_status IS NOT NULL
