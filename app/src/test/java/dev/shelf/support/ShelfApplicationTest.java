@@ -12,7 +12,8 @@ import org.springframework.context.annotation.Import;
  * The whole application on a random port and the test JVM's real PostgreSQL (given to every Spring test by
  * {@code dev.shelf.testing}), with known Shopify credentials so
  * tests can sign session tokens ({@link SessionTokens}). Every class using it shares one Spring context; tests
- * keep out of each other's way by using their own shops.
+ * keep out of each other's way by using their own shops. Time is the system's unless a test moves the
+ * {@link dev.shelf.testing.TestClock} forward ({@link TestTime}).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -30,7 +31,7 @@ import org.springframework.context.annotation.Import;
 		"shelf.billing.shopify.connect-timeout=1s", "shelf.billing.shopify.read-timeout=2s",
 		"shelf.billing.submit-lease=5s", "shelf.billing.reconcile-delay=0s",
 		"shelf.billing.reconcile-interval=1h", "shelf.billing.retry-base-delay=50ms", "shelf.billing.poll-interval=100ms" })
-@Import(SchemaInspection.class)
+@Import({ SchemaInspection.class, TestTime.class })
 public @interface ShelfApplicationTest {
 
 	String OPERATOR_PASSWORD = "operator-test-password";

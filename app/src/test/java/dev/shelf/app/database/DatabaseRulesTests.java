@@ -35,7 +35,8 @@ class DatabaseRulesTests {
 			"privacy_requests_pending_erasure_idx", // webhooks: the erasure runner's queue spans shops
 			// webhooks: one request per delivery (delivery ids are global); an erasure's row outlives its shop_id
 			"privacy_requests_delivery_key",
-			"usage_charges_unsettled_idx"); // billing: the senders' and the reconciler's queue spans shops
+			"usage_charges_unsettled_idx", // billing: the senders' and the reconciler's queue spans shops
+			"idempotency_keys_expiry_idx"); // billing: the purge of expired idempotency keys spans shops
 
 	/** Tables that are not per-tenant, each with its reason. */
 	private static final Set<String> NOT_TENANT_TABLES = Set.of(

@@ -10,6 +10,15 @@
  * {@link dev.shelf.billing.ShopifyAppCredentials} from the application. Depends on {@code catalog} (shops, their
  * time zones) and {@code migration} (schema ownership).
  * <p>
+ * Idempotency keys ({@link dev.shelf.billing.IdempotencyKeys}): the rules of the {@code Idempotency-Key} header
+ * (README, "Idempotency-Key"), applied to every GraphQL mutation by the app's HTTP layer. A request claims its
+ * (shop, key) with {@code INSERT … ON CONFLICT} → it executes and its response is stored, or a retry gets the stored
+ * response, a 409 while the first executes, a 422 for another request under the key → keys expire after 24 h and a
+ * scheduled purge deletes them in batches.
+ * <p>
+ * API rate limits ({@link dev.shelf.billing.ApiThrottle}): each shop's leaky bucket of GraphQL query cost, sized by
+ * its plan, one upsert per request; the app's cost guard calls it.
+ * <p>
  * How data flows through here: an order reaches {@code chargeForOrder} → one charge row per (shop, order), its fee
  * reserved under the period's cap in the same short transaction → after commit a worker sends it to Shopify with
  * the charge's idempotency key, outside any transaction → SUCCEEDED/FAILED, or UNKNOWN, which the reconciler settles

@@ -1,6 +1,5 @@
 package dev.shelf.webhooks.internal;
 
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -13,10 +12,10 @@ import java.util.function.LongConsumer;
 
 import javax.sql.DataSource;
 
+import dev.shelf.migration.AdvisoryLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,10 +23,10 @@ import org.springframework.stereotype.Component;
  * deliveries lose their raw body after {@link WebhookProperties#bodyRetention()} and their row after
  * {@link WebhookProperties#rowRetention()}. Dead deliveries are never touched: they wait for an operator.
  * <p>
- * One instance purges at a time (a session-level PostgreSQL advisory lock; an instance that finds it taken skips the
- * run). Work is done in batches of at most {@link WebhookProperties#purgeBatchSize()} rows, each one autocommitted
- * statement, so no lock is held for long, and walks a keyset over {@code (processed_at, id)} — the order of the
- * partial indexes that hold exactly the candidates (V3) — so a batch never rescans what earlier batches removed.
+ * One instance purges at a time ({@link AdvisoryLock}; an instance that finds it taken skips the run). Work is done
+ * in batches of at most {@link WebhookProperties#purgeBatchSize()} rows, each one autocommitted statement, so no lock
+ * is held for long, and walks a keyset over {@code (processed_at, id)} — the order of the partial indexes that hold
+ * exactly the candidates (V3) — so a batch never rescans what earlier batches removed.
  * The batch is chosen as an array, not {@code id IN (subquery)}: with the batch size a parameter, PostgreSQL's
  * generic plan for {@code IN} hash-joins against a sequential scan of the whole table.
  * <p>
@@ -62,16 +61,8 @@ class DeliveryRetention implements Runnable {
 	@Override
 	public void run() {
 		long started = System.nanoTime();
-		// One connection for the whole run: the advisory lock belongs to its session, and each batch on it, in
-		// autocommit, is its own short transaction.
-		try (Connection connection = dataSource.getConnection()) {
-			connection.setAutoCommit(true);
-			JdbcClient session = JdbcClient.create(new SingleConnectionDataSource(connection, true));
-			if (!session.sql("SELECT pg_try_advisory_lock(?)").param(PURGE_LOCK).query(Boolean.class).single()) {
-				log.info("Webhook retention purge skipped: another instance is purging");
-				return;
-			}
-			try {
+		try {
+			boolean ran = AdvisoryLock.runExclusively(dataSource, PURGE_LOCK, session -> {
 				// Rows first: a body about to be deleted with its row is not worth purging separately.
 				long rows = purge(session, """
 						DELETE FROM webhooks.deliveries
@@ -91,29 +82,15 @@ class DeliveryRetention implements Runnable {
 				log.info("Webhook retention purge: {} bodies purged (processed over {} ago), {} rows deleted "
 						+ "(processed over {} ago) in {} ms", bodies, properties.bodyRetention(), rows,
 						properties.rowRetention(), Duration.ofNanos(System.nanoTime() - started).toMillis());
-			}
-			finally {
-				unlock(session, connection);
+			});
+			if (!ran) {
+				log.info("Webhook retention purge skipped: another instance is purging");
 			}
 		}
 		catch (SQLException | RuntimeException e) {
 			// Batches already committed stay purged; the next run carries on from there.
 			metrics.purgeFailed();
 			log.error("Webhook retention purge failed; retrying in {}", properties.purgeInterval(), e);
-		}
-	}
-
-	/**
-	 * The connection goes back to the pool, so the lock must not outlive the run on it (no other instance could
-	 * purge again). If releasing fails, the connection is closed for good instead: its session, and the lock, end.
-	 */
-	private static void unlock(JdbcClient session, Connection connection) throws SQLException {
-		try {
-			session.sql("SELECT pg_advisory_unlock(?)").param(PURGE_LOCK).query(Boolean.class).single();
-		}
-		catch (RuntimeException e) {
-			log.warn("Could not release the webhook retention lock; closing its connection instead", e);
-			connection.abort(Runnable::run);
 		}
 	}
 
