@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  * race, replay of what it stored, refusal of another request under the same key, recovery of a key whose executor
  * died, expiry after the TTL and the purge. Time is moved with a {@link TestClock}, never waited for.
  */
-@SpringBootTest(properties = { "shelf.idempotency.lease=30s", "shelf.idempotency.purge-batch-size=3" })
+@SpringBootTest(properties = { "shelf.idempotency.lease=30s", "shelf.idempotency.purge-batch-size=3",
+		"shelf.billing.encryption-key=" + BillingModuleTest.ENCRYPTION_KEY })
 @Import(IdempotencyKeysTests.Time.class)
 class IdempotencyKeysTests {
 

@@ -28,6 +28,9 @@ class ShopErasureTests {
 	@Autowired
 	ApiThrottle throttle;
 
+	@Autowired
+	IdempotencyKeys idempotencyKeys;
+
 	@Test
 	void erasingAShopEmptiesEveryBillingTableOfItsRowsInSmallBatches() {
 		BillingFixtures fixtures = new BillingFixtures(billing, shops);
@@ -39,6 +42,8 @@ class ShopErasureTests {
 				fixtures.awaitState(shop, id, ChargeState.SUCCEEDED);
 			}
 			throttle.admit(shop.id(), 10, ApiThrottle.Limits.of(new ApiThrottle.Bucket(1000, 100)), 0);
+			idempotencyKeys.begin(shop.id(), IdempotencyKey.fromHeader("erase-me"),
+					RequestFingerprint.of("mutation { productCreate }", "", "{}"));
 		}
 		List<String> tables = jdbc.sql("""
 				SELECT table_schema || '.' || table_name FROM information_schema.columns
@@ -53,7 +58,8 @@ class ShopErasureTests {
 		}
 
 		assertThat(tables).contains("billing.usage_charges", "billing.charge_transitions", "billing.usage_periods",
-				"billing.subscriptions", "billing.access_tokens", "billing.orders", "billing.api_buckets");
+				"billing.subscriptions", "billing.access_tokens", "billing.orders", "billing.api_buckets",
+				"billing.idempotency_keys");
 		assertThat(tables).allSatisfy(table -> {
 			assertThat(rows(table, erased)).as(table).isZero();
 			assertThat(rows(table, kept)).as(table + " of another shop").isPositive();

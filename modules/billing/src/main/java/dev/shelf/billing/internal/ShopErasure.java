@@ -8,8 +8,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Deletes a shop's charges, their transitions, usage periods, subscriptions, access token, orders and API rate-limit
- * bucket for {@code shop/redact}, one batch of one table per call. Rows are picked by their physical position
+ * Deletes a shop's charges, their transitions, usage periods, subscriptions, access token, orders, API rate-limit
+ * bucket and idempotency keys for {@code shop/redact}, one batch of one table per call. Rows are picked by their physical position
  * ({@code ctid}) through each table's index that leads with {@code shop_id}, so one statement serves tables without
  * an id column, and each batch is its own short transaction.
  */
@@ -19,7 +19,7 @@ class ShopErasure {
 	/** The audit trail before what it audits; the token last, so a half-erased shop cannot be charged. */
 	private static final List<String> TABLES = List.of("billing.charge_transitions", "billing.usage_charges",
 			"billing.usage_periods", "billing.subscriptions", "billing.access_tokens", "billing.orders",
-			"billing.api_buckets");
+			"billing.api_buckets", "billing.idempotency_keys");
 
 	private final JdbcClient jdbc;
 
