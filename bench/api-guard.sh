@@ -36,26 +36,11 @@ export SERVER_PORT=${SERVER_PORT:-18180} SHELF_EMBEDDED_DB_PORT=${SHELF_EMBEDDED
 export SHELF_GRAPHQL_BUCKET_SIZE=1000000000 SHELF_GRAPHQL_RESTORE_RATE=1000000000
 bench_require psql postgresql-client
 command -v node >/dev/null || bench_die "node not found (Node.js 18+ runs the load driver)"
-for port in "$SERVER_PORT" "$SHELF_EMBEDDED_DB_PORT"; do
-  ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || bench_die "port $port is in use: set SERVER_PORT / SHELF_EMBEDDED_DB_PORT"
-done
+bench_require_free_ports "$SERVER_PORT" "$SHELF_EMBEDDED_DB_PORT"
 jar=app/target/shelf.jar
 [ -f "$jar" ] || { bench_log "building $jar"; ./mvnw -q -B -o package -DskipTests || bench_die "build failed"; }
 
-results=bench/results/api-guard-$(date -u +%Y%m%dT%H%M%SZ)
-mkdir -p "$results"
-data_dir=$(mktemp -d /tmp/shelf-bench.XXXXXX)
-SHELF_PID=
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  bench_stop_shelf "$data_dir"
-  rm -rf "$data_dir"
-  [ "$status" = 0 ] || bench_log "FAILED (exit $status); raw outputs in $results"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_prepare_run api-guard
 export SHELF_DATA_DIR=$data_dir
 bench_resolve_db "host=localhost port=$SHELF_EMBEDDED_DB_PORT user=postgres dbname=postgres"
 {
