@@ -6,9 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import dev.shelf.billing.ApiThrottle;
 import dev.shelf.catalog.ShopId;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import graphql.ExecutionInput;
 import graphql.ExecutionResult;
 import graphql.GraphQLContext;
 import graphql.GraphqlErrorBuilder;
@@ -18,6 +22,7 @@ import graphql.execution.instrumentation.InstrumentationContext;
 import graphql.execution.instrumentation.InstrumentationState;
 import graphql.execution.instrumentation.SimplePerformantInstrumentation;
 import graphql.execution.instrumentation.parameters.InstrumentationExecuteOperationParameters;
+import graphql.language.OperationDefinition;
 import graphql.normalized.ExecutableNormalizedOperation;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -93,10 +98,19 @@ final class CostGuard {
 	/** Computes, limits and admits before execution. */
 	static final class Admission extends SimplePerformantInstrumentation {
 
+		/** The same document with the same variables costs the same: a frontend sends a handful of them. */
+		private record Request(String document, String operationName, Map<String, Object> variables) {
+		}
+
+		private record Costed(ExecutableNormalizedOperation operation, long requested) {
+		}
+
 		private final Limits limits;
 		private final ApiThrottle.Limits buckets;
 		private final ApiThrottle throttle;
 		private final Refunds refunds;
+		/** Normalizing a document is most of what costing it takes; this keeps it to once per distinct request. */
+		private final Cache<Request, Costed> costs = Caffeine.newBuilder().maximumSize(10_000).build();
 
 		Admission(Limits limits, ApiThrottle throttle, Refunds refunds) {
 			this.limits = limits;
@@ -112,9 +126,17 @@ final class CostGuard {
 				return super.beginExecuteOperation(parameters, state);
 			}
 			ExecutionContext execution = parameters.getExecutionContext();
-			ExecutableNormalizedOperation operation = execution.getNormalizedQueryTree().get();
 			QueryCost cost = new QueryCost(execution.getGraphQLSchema());
-			Charge charge = new Charge(operation, cost, cost.requested(operation));
+			ExecutionInput input = execution.getExecutionInput();
+			Function<Request, Costed> normalize = request -> {
+				ExecutableNormalizedOperation operation = execution.getNormalizedQueryTree().get();
+				return new Costed(operation, cost.requested(operation));
+			};
+			// Not mutations: their variables are inputs that differ every time, and would only fill the cache.
+			Request request = new Request(input.getQuery(), input.getOperationName(), input.getRawVariables().toMap());
+			Costed costed = execution.getOperationDefinition().getOperation() == OperationDefinition.Operation.MUTATION
+					? normalize.apply(request) : costs.get(request, normalize);
+			Charge charge = new Charge(costed.operation(), cost, costed.requested());
 			GraphQLContext context = execution.getGraphQLContext();
 			context.put(CHARGE, charge);
 			if (charge.requested > limits.maxQueryCost()) {
