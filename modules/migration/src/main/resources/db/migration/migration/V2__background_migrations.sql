@@ -108,18 +108,18 @@ CREATE FUNCTION migration.require_completed(job text)
     LANGUAGE plpgsql
 AS $$
 DECLARE
-    found migration.background_migrations%ROWTYPE;
+    registered migration.background_migrations%ROWTYPE;
 BEGIN
-    SELECT * INTO found FROM migration.background_migrations WHERE name = job;
+    SELECT * INTO registered FROM migration.background_migrations WHERE name = job;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'Background migration "%" is not registered, so this contract script cannot know that its data was migrated', job
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = 'Deploy the release that registers and runs the job first, let it finish, then deploy this script.';
     END IF;
-    IF found.status <> 'FINISHED' THEN
+    IF registered.status <> 'FINISHED' THEN
         RAISE EXCEPTION 'Background migration "%" has not finished (status %, % rows done of about %, last error: %): this script contracts the schema it migrates away from',
-            job, found.status, found.rows_done, coalesce(found.rows_total_estimate::text, 'unknown'),
-            coalesce(found.last_error, 'none')
+            job, registered.status, registered.rows_done, coalesce(registered.rows_total_estimate::text, 'unknown'),
+            coalesce(registered.last_error, 'none')
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = 'Let the job finish first: "java -jar shelf.jar migrations run --wait" or the backgroundMigrations GraphQL query (operators) show its progress; then deploy again.';
     END IF;

@@ -95,7 +95,7 @@ class BackgroundMigrationEngineTests {
 					.isEqualTo(batches.get(i - 1).get("to_key"));
 		}
 		assertThat((Long) batches.get(batches.size() - 1).get("to_key")).isEqualTo(2L * ROWS);
-		assertThat(transitions()).containsExactly("null>PENDING", "PENDING>RUNNING", "RUNNING>FINISHED");
+		assertThat(transitions()).containsExactly("PENDING>RUNNING", "RUNNING>FINISHED");
 	}
 
 	@Test
@@ -140,7 +140,7 @@ class BackgroundMigrationEngineTests {
 		assertThat(BackgroundMigrationJobs.status(jdbc, JOB)).isEqualTo("FINISHED");
 		assertThat(jdbc.sql("SELECT count(*) FROM engine_test.items WHERE migrations = 1").query(Long.class).single())
 				.isEqualTo(ROWS);
-		assertThat(transitions()).containsExactly("null>PENDING", "PENDING>RUNNING", "RUNNING>PAUSED",
+		assertThat(transitions()).containsExactly("PENDING>RUNNING", "RUNNING>PAUSED",
 				"PAUSED>RUNNING", "RUNNING>FINISHED");
 	}
 
@@ -196,7 +196,7 @@ class BackgroundMigrationEngineTests {
 		assertThat(BackgroundMigrationJobs.status(jdbc, JOB)).isEqualTo("FINISHED");
 		assertThat(jdbc.sql("SELECT count(*) FROM engine_test.items WHERE migrations = 1").query(Long.class).single())
 				.isEqualTo(ROWS);
-		assertThat(transitions()).containsExactly("null>PENDING", "PENDING>RUNNING", "RUNNING>FAILED",
+		assertThat(transitions()).containsExactly("PENDING>RUNNING", "RUNNING>FAILED",
 				"FAILED>RUNNING", "RUNNING>FINISHED");
 	}
 

@@ -127,7 +127,7 @@ class JobStore {
 		return jdbc.sql("""
 				UPDATE migration.background_migrations SET consecutive_failures = consecutive_failures + 1,
 				    failed_batches = failed_batches + 1, last_error = :error, updated_at = now()
-				WHERE id = :id RETURNING """ + Job.COLUMNS)
+				WHERE id = :id""" + " RETURNING " + Job.COLUMNS)
 				.param("id", job.id()).param("error", error).query(Job::of).single();
 	}
 
