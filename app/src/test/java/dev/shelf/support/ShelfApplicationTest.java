@@ -23,7 +23,9 @@ import org.springframework.context.annotation.Import;
 		"shelf.operator.password=" + ShelfApplicationTest.OPERATOR_PASSWORD,
 		// Retries within a test's patience: 3 attempts, 100 ms then 200 ms apart.
 		"shelf.webhooks.max-attempts=3", "shelf.webhooks.retry-base-delay=100ms", "shelf.webhooks.poll-interval=50ms",
-		"shelf.webhooks.erasure-interval=100ms" })
+		"shelf.webhooks.erasure-interval=100ms",
+		// Background migrations run when a test runs them, never behind another test's back.
+		"shelf.migration.runner-enabled=false" })
 @Import(SchemaInspection.class)
 public @interface ShelfApplicationTest {
 
