@@ -1,20 +1,13 @@
 package dev.shelf.catalog;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Map;
-import java.util.UUID;
 
-import dev.shelf.testing.TestDatabase;
-import org.flywaydb.core.Flyway;
+import dev.shelf.testing.OwnDatabase;
 import org.flywaydb.core.api.FlywayException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,33 +23,23 @@ class ContractGateTests {
 	private static final String RELEASE = "classpath:db/migration/catalog";
 	private static final String CONTRACT = "classpath:db/contract/catalog";
 
-	JdbcConnectionDetails server;
-	String database;
-	SingleConnectionDataSource connection;
+	OwnDatabase database;
 	JdbcClient jdbc;
 
 	@BeforeEach
 	void createDatabase() throws SQLException {
-		server = TestDatabase.connectionDetails();
-		database = "contract_" + UUID.randomUUID().toString().replace("-", "");
-		try (Connection admin = connect(server.getJdbcUrl())) {
-			admin.createStatement().execute("CREATE DATABASE " + database);
-		}
-		connection = new SingleConnectionDataSource(connect(url()), true);
-		jdbc = JdbcClient.create(connection);
+		database = new OwnDatabase("contract");
+		jdbc = database.jdbc();
 	}
 
 	@AfterEach
 	void dropDatabase() throws SQLException {
-		connection.destroy();
-		try (Connection admin = connect(server.getJdbcUrl())) {
-			admin.createStatement().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-		}
+		database.close();
 	}
 
 	@Test
 	void onAFreshDatabaseTheJobsAreFinishedAtRegistrationAndTheContractRuns() {
-		migrate("migration", null, "classpath:db/migration/migration");
+		migrate("migration", null);
 		migrate("catalog", null, RELEASE, CONTRACT);
 
 		assertThat(status("catalog.products-backfill")).isEqualTo("FINISHED");
@@ -67,7 +50,7 @@ class ContractGateTests {
 
 	@Test
 	void withLegacyRowsTheContractIsRefusedUntilTheBackfillHasFinished() {
-		migrate("migration", null, "classpath:db/migration/migration");
+		migrate("migration", null);
 		migrate("catalog", "4", RELEASE);
 		// A legacy mirror, written before the release that registers the backfill.
 		jdbc.sql("INSERT INTO catalog.shops (shopify_domain) VALUES ('legacy.myshopify.com')").update();
@@ -94,17 +77,8 @@ class ContractGateTests {
 		assertThat(personalizationsExist()).isFalse();
 	}
 
-	/** What ModuleSchemaMigrations does for one schema, with a target version and extra locations. */
 	private void migrate(String schema, String target, String... locations) {
-		var configuration = Flyway.configure()
-				.dataSource(url(), server.getUsername(), server.getPassword())
-				.schemas(schema).defaultSchema(schema).createSchemas(true)
-				.locations(locations)
-				.configuration(Map.of("flyway.postgresql.transactional.lock", "false"));
-		if (target != null) {
-			configuration.target(target);
-		}
-		configuration.load().migrate();
+		database.migrate(schema, target, locations);
 	}
 
 	private String status(String job) {
@@ -120,13 +94,5 @@ class ContractGateTests {
 
 	private boolean personalizationsExist() {
 		return jdbc.sql("SELECT to_regclass('catalog.personalizations') IS NOT NULL").query(Boolean.class).single();
-	}
-
-	private Connection connect(String url) throws SQLException {
-		return DriverManager.getConnection(url, server.getUsername(), server.getPassword());
-	}
-
-	private String url() {
-		return server.getJdbcUrl().replaceFirst("^(jdbc:postgresql://[^/]+/)[^?]*", "$1" + database);
 	}
 }
