@@ -39,6 +39,10 @@ class DatabaseRulesTests {
 	/** Tables that are not per-tenant, each with its reason. */
 	private static final Set<String> NOT_TENANT_TABLES = Set.of(
 			"catalog.shops", // the tenant table itself: its id is the shop_id
+			// migration: the background migration engine's jobs, their batch runs and status transitions. A job
+			// migrates every shop's rows at once (it walks a table's primary key), so none of them belongs to a shop.
+			"migration.background_migrations", "migration.background_migration_batches",
+			"migration.background_migration_transitions",
 			"flyway_schema_history"); // per schema, Flyway's own
 
 	@Autowired
