@@ -67,7 +67,10 @@ class ProductBackfill implements BackgroundMigration {
 				    SELECT m.id, m.shop_id, m.title, m.body_html, m.vendor, m.product_type, m.handle, m.status, m.tags,
 				           m.deleted_at, m.created_at, m.updated_at, p.customizations
 				    FROM catalog.shopify_products m
-				    LEFT JOIN catalog.personalizations p ON p.shop_id = m.shop_id AND p.shopify_product_id = m.id
+				    -- LATERAL … LIMIT 1: one probe of a unique index per row, never a hash of the whole other table
+				    -- (which the planner prefers while that table is small, and which grows with every batch).
+				    LEFT JOIN LATERAL (SELECT z.customizations FROM catalog.personalizations z
+				                       WHERE z.shop_id = m.shop_id AND z.shopify_product_id = m.id LIMIT 1) p ON true
 				    WHERE m.id >= :from AND m.id < :to AND m.product_id IS NULL
 				    FOR UPDATE OF m
 				), shaped AS (
@@ -84,10 +87,12 @@ class ProductBackfill implements BackgroundMigration {
 				    SELECT s.*,
 				           CASE WHEN s.wanted IS NULL
 				                  OR row_number() OVER (PARTITION BY s.shop_id, s.wanted ORDER BY s.id) > 1
-				                  OR EXISTS (SELECT 1 FROM catalog.products o WHERE o.shop_id = s.shop_id AND o.handle = s.wanted)
+				                  OR o.taken
 				                THEN coalesce(s.wanted, 'product') || '-' || s.id
 				                ELSE s.wanted END AS product_handle
 				    FROM shaped s
+				    LEFT JOIN LATERAL (SELECT true AS taken FROM catalog.products o
+				                       WHERE o.shop_id = s.shop_id AND o.handle = s.wanted LIMIT 1) o ON true
 				), made AS (
 				    INSERT INTO catalog.products (id, shop_id, kind, title, description_html, handle, vendor, product_type,
 				                                  status, tags, merchant_edited_fields, created_at, updated_at)
@@ -98,12 +103,15 @@ class ProductBackfill implements BackgroundMigration {
 				    ON CONFLICT DO NOTHING
 				    RETURNING id, shop_id
 				), linked AS (
-				    UPDATE catalog.shopify_products m SET product_id = made.id
-				    FROM made WHERE m.shop_id = made.shop_id AND m.id = made.id
+				    -- Range conditions first, so both updates are index range scans of this batch's keys whatever the
+				    -- planner thinks of the join (at 100,000 mirrors it hash-joined a scan of the whole table).
+				    UPDATE catalog.shopify_products m SET product_id = m.id
+				    WHERE m.id >= :from AND m.id < :to AND m.product_id IS NULL AND m.id IN (SELECT id FROM made)
 				    RETURNING m.id
 				), variants AS (
-				    UPDATE catalog.product_variants v SET product_id = made.id
-				    FROM made WHERE v.shop_id = made.shop_id AND v.shopify_product_id = made.id AND v.product_id IS NULL
+				    UPDATE catalog.product_variants v SET product_id = v.shopify_product_id
+				    WHERE v.shopify_product_id >= :from AND v.shopify_product_id < :to AND v.product_id IS NULL
+				      AND v.shopify_product_id IN (SELECT id FROM made)
 				    RETURNING v.id
 				)
 				SELECT (SELECT count(*) FROM linked) AS products, (SELECT count(*) FROM variants) AS variants""")
