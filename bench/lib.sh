@@ -95,3 +95,22 @@ bench_cpu_ms() {
   fi
   echo $((ticks * 1000 / hz))
 }
+
+# Refuses to go on when a port the benchmark's Shelf would listen on is taken.
+bench_require_free_ports() {
+  local port
+  for port in "$@"; do
+    ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || bench_die "port $port is in use: set SERVER_PORT / SHELF_EMBEDDED_DB_PORT"
+  done
+}
+
+# The end of every benchmark's EXIT trap: stops Shelf, keeps its log with the results, removes the data directory,
+# says where the raw outputs are when the run failed, and exits with the run's status.
+bench_finish() {
+  local status=$1 data_dir=$2 results=$3
+  bench_stop_shelf "$data_dir"
+  [ -f "$data_dir/shelf.log" ] && cp "$data_dir/shelf.log" "$results/shelf.log" 2>/dev/null
+  rm -rf "$data_dir"
+  [ "$status" = 0 ] || bench_log "FAILED (exit $status); raw outputs in $results"
+  exit "$status"
+}

@@ -34,9 +34,7 @@ export SHOPIFY_API_KEY=bench-api-key SHOPIFY_API_SECRET=bench-secret-0123456789a
 export SHELF_OPERATOR_PASSWORD=bench-operator-password
 bench_require psql postgresql-client
 command -v node >/dev/null || bench_die "node not found (Node.js 18+ runs the load drivers)"
-for port in "$SERVER_PORT" "$SHELF_EMBEDDED_DB_PORT"; do
-  ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || bench_die "port $port is in use: set SERVER_PORT / SHELF_EMBEDDED_DB_PORT"
-done
+bench_require_free_ports "$SERVER_PORT" "$SHELF_EMBEDDED_DB_PORT"
 jar=app/target/shelf.jar
 [ -f "$jar" ] || bench_die "$jar not found: ./mvnw -q -B -o package -DskipTests"
 
@@ -49,11 +47,7 @@ cleanup() {
   local status=$?
   trap - EXIT INT TERM
   [ -n "$sampler" ] && kill "$sampler" 2>/dev/null
-  bench_stop_shelf "$data_dir"
-  [ -f "$data_dir/shelf.log" ] && cp "$data_dir/shelf.log" "$results/shelf.log" 2>/dev/null
-  rm -rf "$data_dir"
-  [ "$status" = 0 ] || bench_log "FAILED (exit $status); raw outputs in $results"
-  exit "$status"
+  bench_finish "$status" "$data_dir" "$results"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -47,9 +47,7 @@ shop=bench-hooks.myshopify.com
 bench_require psql postgresql-client
 command -v curl >/dev/null || bench_die "curl not found"
 command -v node >/dev/null || bench_die "node not found (Node.js 18+ runs the load driver)"
-for port in "$SERVER_PORT" "$SHELF_EMBEDDED_DB_PORT"; do
-  ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || bench_die "port $port is in use: set SERVER_PORT / SHELF_EMBEDDED_DB_PORT"
-done
+bench_require_free_ports "$SERVER_PORT" "$SHELF_EMBEDDED_DB_PORT"
 jar=app/target/shelf.jar
 if [ ! -f "$jar" ]; then
   bench_log "building $jar"
@@ -63,11 +61,7 @@ SHELF_PID=
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
-  bench_stop_shelf "$data_dir"
-  [ -f "$data_dir/shelf.log" ] && cp "$data_dir/shelf.log" "$results/shelf.log" 2>/dev/null
-  rm -rf "$data_dir"
-  [ "$status" = 0 ] || bench_log "FAILED (exit $status); raw outputs in $results"
-  exit "$status"
+  bench_finish "$status" "$data_dir" "$results"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

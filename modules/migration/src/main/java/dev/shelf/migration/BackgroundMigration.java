@@ -33,16 +33,20 @@ public interface BackgroundMigration {
 	 */
 	long migrateBatch(long fromKey, long toKey);
 
-	/** How many rows the job will change, estimated when it starts: the denominator of its progress. */
-	long estimateRows();
-
 	/**
 	 * The final check, after the cursor passed the last key: how many rows still need the job (e.g. a row an old
 	 * instance wrote behind the cursor). Zero finishes the job; otherwise the engine walks the keys again, and fails
-	 * the job visibly when rows remain after its last pass.
+	 * the job visibly when rows remain after its last pass. Make it cheap: a partial index of exactly the rows still
+	 * to migrate turns it into an index-only count.
 	 */
-	default long remainingRows() {
-		return 0;
+	long remainingRows();
+
+	/**
+	 * How many rows the job will change, estimated when it starts: the denominator of its progress. By default the
+	 * final check's count, which is exact at that moment.
+	 */
+	default long estimateRows() {
+		return remainingRows();
 	}
 
 	/** Runs in the transaction that marks the job finished, after the final check found nothing left. */

@@ -357,10 +357,6 @@ class BackgroundMigrationEngineTests {
 			return rows;
 		}
 
-		@Override
-		public long estimateRows() {
-			return remainingRows();
-		}
 
 		@Override
 		public long remainingRows() {

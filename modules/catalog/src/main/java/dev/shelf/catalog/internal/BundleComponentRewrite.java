@@ -83,12 +83,8 @@ class BundleComponentRewrite implements BackgroundMigration {
 				.update();
 	}
 
-	/** Reads {@code bundles_legacy_components_idx} (V5), which holds exactly these rows. */
-	@Override
-	public long estimateRows() {
-		return remainingRows();
-	}
 
+	/** Reads the partial index of V5 that holds exactly these rows. */
 	@Override
 	public long remainingRows() {
 		return jdbc.sql("SELECT count(*) FROM catalog.bundles WHERE jsonb_path_exists(components, '$[*].shopify_product_id')")

@@ -120,12 +120,8 @@ class ProductBackfill implements BackgroundMigration {
 				.single();
 	}
 
-	/** Reads {@code shopify_products_unlinked_idx} (V5), which holds exactly these rows. */
-	@Override
-	public long estimateRows() {
-		return remainingRows();
-	}
 
+	/** Reads the partial index of V5 that holds exactly these rows. */
 	@Override
 	public long remainingRows() {
 		return jdbc.sql("SELECT count(*) FROM catalog.shopify_products WHERE product_id IS NULL")
