@@ -7,6 +7,9 @@
 #   bench/migration-backfill.sh [--mirrors 1000000] [--shops 200] [--duration 30] [--read-connections 8]
 #                               [--write-connections 4]
 #
+# Engine settings come from the environment, e.g. SHELF_MIGRATION_MAX_ROWS_PER_SECOND=3000 (recorded in
+# environment.txt).
+#
 # Steps: start the packaged jar (dev profile, fresh embedded PostgreSQL) → a generic catalog for the readers
 # (generate-data.sh, 20 shops, 20,000 products) and N legacy mirrors (sql/generate-legacy.sql), ANALYZE → API load
 # for --duration s ("before") → the jobs set back to PENDING, as V6 registers them on a database with legacy rows →
@@ -60,6 +63,7 @@ bench_resolve_db "host=localhost port=$SHELF_EMBEDDED_DB_PORT user=postgres dbna
   echo "java: $(java -version 2>&1 | head -1)"
   echo "git: $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
   echo "options: mirrors=$mirrors shops=$shops duration=${duration}s readers=$readers writers=$writers"
+  echo "engine settings: $(env | grep '^SHELF_MIGRATION_' | tr '\n' ' ')"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$results/environment.txt" >&2
 
@@ -120,9 +124,9 @@ p99_batch=$(q "SELECT round(percentile_cont(0.99) WITHIN GROUP (ORDER BY duratio
 sizes=$(q "SELECT min(batch_size) || '-' || max(batch_size) FROM migration.background_migration_batches WHERE status = 'SUCCEEDED' AND migration_id = (SELECT id FROM migration.background_migrations WHERE name = 'catalog.products-backfill')")
 throttled=$(q "SELECT count(*) FROM migration.background_migrations WHERE throttled_at IS NOT NULL")
 left=$(q "SELECT count(*) FROM catalog.shopify_products WHERE product_id IS NULL")
-wrong=$(q "SELECT count(*) FROM catalog.shopify_products m JOIN catalog.shops s ON s.id = m.shop_id WHERE s.shopify_domain LIKE 'bench-legacy-%' AND m.shopify_id >= 8000000000000 AND m.product_id <> m.id")
+wrong=$(q "SELECT count(*) FROM catalog.shopify_products m WHERE m.shopify_id BETWEEN 8000000000001 AND 8000000000000 + $mirrors AND m.product_id IS DISTINCT FROM m.id")
 legacy_json=$(q "SELECT count(*) FROM catalog.bundles WHERE jsonb_path_exists(components, '\$[*].shopify_product_id')")
-sequence_ok=$(q "SELECT pg_sequence_last_value('catalog.products_id_seq') >= (SELECT max(id) FROM catalog.shopify_products WHERE shopify_id >= 8000000000000) + 50000")
+sequence_ok=$(q "SELECT pg_sequence_last_value('catalog.products_id_seq') >= (SELECT max(id) FROM catalog.shopify_products WHERE shopify_id BETWEEN 8000000000001 AND 8000000000000 + $mirrors) + 50000")
 heap_max=$(awk '{ if ($2 > m) m = $2 } END { print m }' "$results/heap.txt")
 p99_before=$(field "$results/before-read.json" 'r.latencyMs.p99.toFixed(2)')
 p99_during=$(field "$results/during-read.json" 'r.latencyMs.p99.toFixed(2)')

@@ -108,6 +108,20 @@ class BackgroundMigrationEngineTests {
 	}
 
 	@Test
+	void batchesOverKeysMigratedAlreadyDoNotGrowTheBatchSize() {
+		// The first 2,000 rows done before the job starts (say, by webhooks): those batches are quick, and say nothing
+		// about the cost of a batch of real work.
+		jdbc.sql("UPDATE engine_test.items SET doubled = value * 2 WHERE id < 4000").update();
+
+		assertThat(migrations.runUntilIdle(LIMIT)).isTrue();
+
+		assertThat(succeededBatches()).extracting(batch -> batch.get("batch_size"))
+				.startsWith(100L, 100L, 100L).contains(200L, 400L);
+		assertThat(succeededBatches()).filteredOn(batch -> (Long) batch.get("rows") == 0)
+				.extracting(batch -> batch.get("batch_size")).containsOnly(100L);
+	}
+
+	@Test
 	void aPausedJobStopsAfterTheBatchInFlightAndResumesAtItsCursor() throws Exception {
 		AtomicReference<BackgroundMigrationProgress> midway = new AtomicReference<>();
 		AtomicReference<CompletableFuture<BackgroundMigrations.Change>> pausing = new AtomicReference<>();
@@ -356,7 +370,6 @@ class BackgroundMigrationEngineTests {
 			afterBatch.accept(fromKey);
 			return rows;
 		}
-
 
 		@Override
 		public long remainingRows() {

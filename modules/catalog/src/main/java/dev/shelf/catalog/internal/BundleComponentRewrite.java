@@ -83,7 +83,6 @@ class BundleComponentRewrite implements BackgroundMigration {
 				.update();
 	}
 
-
 	/** Reads the partial index of V5 that holds exactly these rows. */
 	@Override
 	public long remainingRows() {

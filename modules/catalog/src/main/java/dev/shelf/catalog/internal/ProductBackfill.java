@@ -120,7 +120,6 @@ class ProductBackfill implements BackgroundMigration {
 				.single();
 	}
 
-
 	/** Reads the partial index of V5 that holds exactly these rows. */
 	@Override
 	public long remainingRows() {

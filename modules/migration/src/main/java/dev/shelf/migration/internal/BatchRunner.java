@@ -163,7 +163,7 @@ class BatchRunner {
 				long changed = migration.migrateBatch(fromKey, toKey);
 				Duration took = Duration.ofNanos(System.nanoTime() - started);
 				store.batchSucceeded(locked, fromKey, toKey, changed, took,
-						properties.nextBatchSize(locked.batchSize(), took), startedAt);
+						properties.nextBatchSize(locked.batchSize(), took, changed), startedAt);
 				return changed;
 			});
 			Duration took = Duration.ofNanos(System.nanoTime() - started);

@@ -55,13 +55,19 @@ record MigrationProperties(@DefaultValue("true") boolean runnerEnabled, @Default
 
 	/**
 	 * The next batch size: the last one scaled by how far its duration was from the target, by at most
-	 * {@link #maxResizeFactor} either way, within the tuner's bounds. A batch that failed-and-split below the lower
+	 * {@link #maxResizeFactor} either way, within the tuner's bounds. A batch that changed fewer than half its rows
+	 * (keys migrated already, by a webhook or an earlier pass) says little about what a full batch costs, so it never
+	 * makes the next one larger: walking quickly over done keys would otherwise grow the size, and the first batch of
+	 * real work after them would hold its locks many times the target. A batch split for failures below the lower
 	 * bound grows back from where it is.
 	 */
-	long nextBatchSize(long size, Duration took) {
+	long nextBatchSize(long size, Duration took, long rowsChanged) {
 		double target = targetBatchDuration.toNanos();
 		double factor = took.isZero() ? maxResizeFactor : target / took.toNanos();
 		factor = Math.max(1 / maxResizeFactor, Math.min(maxResizeFactor, factor));
+		if (factor > 1 && rowsChanged * 2 < size) {
+			factor = 1;
+		}
 		long next = Math.round(size * factor);
 		if (next == size && factor > 1) {
 			next = size + 1; // a batch of one row must be able to grow back
