@@ -58,10 +58,7 @@ trap 'exit 130' INT TERM
 export SHELF_DATA_DIR=$data_dir
 bench_resolve_db "host=localhost port=$SHELF_EMBEDDED_DB_PORT user=postgres dbname=postgres"
 {
-  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m)"
-  echo "java: $(java -version 2>&1 | head -1)"
-  echo "git: $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+  bench_environment_header
   echo "options: mirrors=$mirrors shops=$shops duration=${duration}s readers=$readers writers=$writers"
   echo "engine settings: $(env | grep '^SHELF_MIGRATION_' | tr '\n' ' ')"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,6 +1,5 @@
 package dev.shelf.migration.internal;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,11 +14,10 @@ import dev.shelf.migration.BackgroundMigration;
 import dev.shelf.migration.BackgroundMigrationProgress;
 import dev.shelf.migration.BackgroundMigrationStatus;
 import dev.shelf.migration.BackgroundMigrations;
+import dev.shelf.migration.SessionAdvisoryLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -38,7 +36,7 @@ class BackgroundMigrationEngine implements BackgroundMigrations, SmartLifecycle 
 	/** "SHELFBM" in ASCII: no other advisory lock of Shelf's database uses it. */
 	private static final long RUNNER_LOCK = 0x5348454C46424DL;
 
-	private final DataSource dataSource;
+	private final SessionAdvisoryLock runnerLock;
 	private final JobStore store;
 	private final Map<String, BackgroundMigration> jobs;
 	private final BatchRunner runner;
@@ -54,7 +52,7 @@ class BackgroundMigrationEngine implements BackgroundMigrations, SmartLifecycle 
 	BackgroundMigrationEngine(DataSource dataSource, JobStore store, Map<String, BackgroundMigration> jobs,
 			BatchRunner runner, TransactionTemplate transactions, MigrationProperties properties,
 			MigrationMetrics metrics) {
-		this.dataSource = dataSource;
+		this.runnerLock = new SessionAdvisoryLock(dataSource, RUNNER_LOCK, "background migration runner");
 		this.store = store;
 		this.jobs = jobs;
 		this.runner = runner;
@@ -129,19 +127,7 @@ class BackgroundMigrationEngine implements BackgroundMigrations, SmartLifecycle 
 	 * @return whether every job is idle; false when throttled or out of time; null when another instance runs
 	 */
 	private Boolean runWhileWork(BooleanSupplier goOn) throws SQLException {
-		try (Connection connection = dataSource.getConnection()) {
-			connection.setAutoCommit(true);
-			JdbcClient session = JdbcClient.create(new SingleConnectionDataSource(connection, true));
-			if (!session.sql("SELECT pg_try_advisory_lock(?)").param(RUNNER_LOCK).query(Boolean.class).single()) {
-				return null;
-			}
-			try {
-				return steps(goOn);
-			}
-			finally {
-				unlock(session, connection);
-			}
-		}
+		return runnerLock.tryWhileHolding(session -> steps(goOn)).orElse(null);
 	}
 
 	private boolean steps(BooleanSupplier goOn) {
@@ -166,17 +152,6 @@ class BackgroundMigrationEngine implements BackgroundMigrations, SmartLifecycle 
 			}
 		}
 		return false;
-	}
-
-	/** The lock must not outlive the run on a pooled connection; if releasing fails, the session is ended. */
-	private static void unlock(JdbcClient session, Connection connection) throws SQLException {
-		try {
-			session.sql("SELECT pg_advisory_unlock(?)").param(RUNNER_LOCK).query(Boolean.class).single();
-		}
-		catch (RuntimeException e) {
-			log.warn("Could not release the background migration lock; closing its connection instead", e);
-			connection.abort(Runnable::run);
-		}
 	}
 
 	private void waitFor(Duration duration) {

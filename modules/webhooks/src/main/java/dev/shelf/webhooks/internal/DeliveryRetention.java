@@ -1,6 +1,5 @@
 package dev.shelf.webhooks.internal;
 
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -13,10 +12,10 @@ import java.util.function.LongConsumer;
 
 import javax.sql.DataSource;
 
+import dev.shelf.migration.SessionAdvisoryLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,12 +42,12 @@ class DeliveryRetention implements Runnable {
 
 	private static final Key START = new Key(Instant.EPOCH.atOffset(ZoneOffset.UTC), 0);
 
-	private final DataSource dataSource;
+	private final SessionAdvisoryLock purgeLock;
 	private final WebhookMetrics metrics;
 	private final WebhookProperties properties;
 
 	DeliveryRetention(DataSource dataSource, WebhookMetrics metrics, WebhookProperties properties) {
-		this.dataSource = dataSource;
+		this.purgeLock = new SessionAdvisoryLock(dataSource, PURGE_LOCK, "webhook retention purge");
 		this.metrics = metrics;
 		this.properties = properties;
 	}
@@ -62,16 +61,9 @@ class DeliveryRetention implements Runnable {
 	@Override
 	public void run() {
 		long started = System.nanoTime();
-		// One connection for the whole run: the advisory lock belongs to its session, and each batch on it, in
-		// autocommit, is its own short transaction.
-		try (Connection connection = dataSource.getConnection()) {
-			connection.setAutoCommit(true);
-			JdbcClient session = JdbcClient.create(new SingleConnectionDataSource(connection, true));
-			if (!session.sql("SELECT pg_try_advisory_lock(?)").param(PURGE_LOCK).query(Boolean.class).single()) {
-				log.info("Webhook retention purge skipped: another instance is purging");
-				return;
-			}
-			try {
+		try {
+			// Each batch on the lock's session, in autocommit, is its own short transaction.
+			boolean ran = purgeLock.tryWhileHolding(session -> {
 				// Rows first: a body about to be deleted with its row is not worth purging separately.
 				long rows = purge(session, """
 						DELETE FROM webhooks.deliveries
@@ -91,29 +83,16 @@ class DeliveryRetention implements Runnable {
 				log.info("Webhook retention purge: {} bodies purged (processed over {} ago), {} rows deleted "
 						+ "(processed over {} ago) in {} ms", bodies, properties.bodyRetention(), rows,
 						properties.rowRetention(), Duration.ofNanos(System.nanoTime() - started).toMillis());
-			}
-			finally {
-				unlock(session, connection);
+				return true;
+			}).isPresent();
+			if (!ran) {
+				log.info("Webhook retention purge skipped: another instance is purging");
 			}
 		}
 		catch (SQLException | RuntimeException e) {
 			// Batches already committed stay purged; the next run carries on from there.
 			metrics.purgeFailed();
 			log.error("Webhook retention purge failed; retrying in {}", properties.purgeInterval(), e);
-		}
-	}
-
-	/**
-	 * The connection goes back to the pool, so the lock must not outlive the run on it (no other instance could
-	 * purge again). If releasing fails, the connection is closed for good instead: its session, and the lock, end.
-	 */
-	private static void unlock(JdbcClient session, Connection connection) throws SQLException {
-		try {
-			session.sql("SELECT pg_advisory_unlock(?)").param(PURGE_LOCK).query(Boolean.class).single();
-		}
-		catch (RuntimeException e) {
-			log.warn("Could not release the webhook retention lock; closing its connection instead", e);
-			connection.abort(Runnable::run);
 		}
 	}
 
