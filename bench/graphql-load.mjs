@@ -8,8 +8,10 @@
 //          [--variables '<json>'] [--url http://localhost:8080/graphql] [--connections 16] [--duration 30]
 //          [--warmup 5] [--sample-every 20] [--expect-path data.products.nodes --expect-length 50]
 //          [--label name] [--json results.json] [--allow-empty]
+//          [--header 'Name: value' ...] [--expect-header 'Name: value' ...]
 // The token may also come from SHELF_TOKEN. --warmup runs first and is not measured; --allow-empty accepts a run
-// without any response (a short warm-up on a cold server), never a wrong one.
+// without any response (a short warm-up on a cold server), never a wrong one. --header adds a request header (e.g.
+// an Idempotency-Key); --expect-header fails the run unless every 200 answer carries that header with that value.
 //
 // Node's own http client, no dependency: autocannon (8.0.0 and 9.0.0) mis-measures latency against Tomcat,
 // which closes a keep-alive connection after 100 requests; autocannon then keeps the start time of the request
@@ -35,6 +37,8 @@ const { values: opts } = parseArgs({
     label: { type: 'string', default: 'graphql' },
     json: { type: 'string' },
     'allow-empty': { type: 'boolean', default: false },
+    header: { type: 'string', multiple: true, default: [] },
+    'expect-header': { type: 'string', multiple: true, default: [] },
   },
 });
 
@@ -63,11 +67,18 @@ for (const [name, value] of [['duration', duration], ['warmup', warmup]]) {
 }
 const url = new URL(opts.url);
 const body = Buffer.from(JSON.stringify({ query, variables }));
+function headerPair(option, text) {
+  const colon = text.indexOf(':');
+  if (colon < 1) fail(`--${option} takes 'Name: value', got '${text}'`);
+  return [text.slice(0, colon).trim().toLowerCase(), text.slice(colon + 1).trim()];
+}
 const headers = {
   'content-type': 'application/json',
   'content-length': body.length,
   authorization: `Bearer ${opts.token}`,
+  ...Object.fromEntries(opts.header.map((h) => headerPair('header', h))),
 };
+const expectedHeaders = opts['expect-header'].map((h) => headerPair('expect-header', h));
 const TIMEOUT_MS = 10_000;
 
 /** One POST; resolves with the status and body, rejects on a connection error or timeout. */
@@ -78,7 +89,7 @@ function post(agent) {
     }, (response) => {
       const chunks = [];
       response.on('data', (chunk) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode, body: chunks }));
+      response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, body: chunks }));
       response.on('error', reject);
     });
     request.setTimeout(TIMEOUT_MS, () => request.destroy(Object.assign(new Error('timeout'), { timeout: true })));
@@ -127,6 +138,10 @@ async function run(seconds, measured) {
         latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
         statuses[response.status] = (statuses[response.status] ?? 0) + 1;
         if (response.status === 200) {
+          for (const [name, value] of expectedHeaders) {
+            const problem = response.headers[name] === value ? null : `header ${name}: ${response.headers[name]}, expected ${value}`;
+            if (problem && problems.length < 5 && !problems.includes(problem)) problems.push(problem);
+          }
           if (ok200++ % sampleEvery === 0) {
             sampled++;
             const problem = check(Buffer.concat(response.body).toString('utf8'));

@@ -38,6 +38,36 @@ bench_resolve_db() {
 
 bench_psql() { psql "$BENCH_DB" -X -v ON_ERROR_STOP=1 -q "$@"; }
 
+# Refuses to run when a port is taken (another Shelf, another benchmark).
+bench_require_free_ports() {
+  local port
+  for port in "$@"; do
+    ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || bench_die "port $port is in use: set SERVER_PORT / SHELF_EMBEDDED_DB_PORT"
+  done
+}
+
+# Sets up one benchmark run: $results (bench/results/<$1>-<UTC time>/, created) and $data_dir (a fresh data directory
+# under /tmp); on exit, however it exits, stops the Shelf started on $data_dir, keeps its log with the results and
+# removes the data directory.
+bench_prepare_run() {
+  results=bench/results/$1-$(date -u +%Y%m%dT%H%M%SZ)
+  mkdir -p "$results"
+  data_dir=$(mktemp -d /tmp/shelf-bench.XXXXXX)
+  SHELF_PID=
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+bench_cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  bench_stop_shelf "$data_dir"
+  [ -f "$data_dir/shelf.log" ] && cp "$data_dir/shelf.log" "$results/shelf.log" 2>/dev/null
+  rm -rf "$data_dir"
+  [ "$status" = 0 ] || bench_log "FAILED (exit $status); raw outputs in $results"
+  exit "$status"
+}
+
 # Starts the packaged jar in the dev profile on a given data directory; sets SHELF_PID. Logs to $1/shelf.log.
 bench_start_shelf() {
   local data_dir=$1 jar=${BENCH_JAR:-app/target/shelf.jar}
@@ -94,25 +124,6 @@ bench_cpu_ms() {
     done
   fi
   echo $((ticks * 1000 / hz))
-}
-
-# Refuses to go on when a port the benchmark's Shelf would listen on is taken.
-bench_require_free_ports() {
-  local port
-  for port in "$@"; do
-    ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || bench_die "port $port is in use: set SERVER_PORT / SHELF_EMBEDDED_DB_PORT"
-  done
-}
-
-# The end of every benchmark's EXIT trap: stops Shelf, keeps its log with the results, removes the data directory,
-# says where the raw outputs are when the run failed, and exits with the run's status.
-bench_finish() {
-  local status=$1 data_dir=$2 results=$3
-  bench_stop_shelf "$data_dir"
-  [ -f "$data_dir/shelf.log" ] && cp "$data_dir/shelf.log" "$results/shelf.log" 2>/dev/null
-  rm -rf "$data_dir"
-  [ "$status" = 0 ] || bench_log "FAILED (exit $status); raw outputs in $results"
-  exit "$status"
 }
 
 # The lines every benchmark's environment.txt starts with: when, on what, with which Java and Node, at which commit.

@@ -41,19 +41,10 @@ bench_require_free_ports "$SERVER_PORT" "$SHELF_EMBEDDED_DB_PORT"
 jar=app/target/shelf.jar
 [ -f "$jar" ] || bench_die "$jar not found: ./mvnw -q -B -o package -DskipTests"
 
-results=bench/results/migration-backfill-$(date -u +%Y%m%dT%H%M%SZ)
-mkdir -p "$results"
-data_dir=$(mktemp -d /tmp/shelf-bench.XXXXXX)
-SHELF_PID=
+bench_prepare_run migration-backfill
 sampler=
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  [ -n "$sampler" ] && kill "$sampler" 2>/dev/null
-  bench_finish "$status" "$data_dir" "$results"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# bench_prepare_run's clean-up, after stopping the heap sampler (if a failure left it running).
+trap 'status=$?; [ -n "$sampler" ] && kill "$sampler" 2>/dev/null; (exit "$status"); bench_cleanup' EXIT
 
 export SHELF_DATA_DIR=$data_dir
 bench_resolve_db "host=localhost port=$SHELF_EMBEDDED_DB_PORT user=postgres dbname=postgres"

@@ -9,6 +9,8 @@
 #   (b) processing: deliveries processed per second during (a), and while the backlog (a) left drains afterwards.
 #   (c) checks: inbox rows = unique webhook ids sent (duplicates stored once), every delivery PROCESSED, none dead,
 #       one product per product id.
+#   With --workers 0 nothing is processed: (a) measures the acknowledgement alone, (b) and the processing checks are
+#   skipped. CPU per acknowledged delivery (Shelf's JVM, PostgreSQL) is reported either way.
 # Writes raw outputs to bench/results/webhook-intake-<UTC time>/ and prints a summary.
 #
 # Usage: bench/webhook-intake.sh [--connections 16] [--duration 30] [--warmup 20] [--products 1000]
@@ -54,17 +56,7 @@ if [ ! -f "$jar" ]; then
   ./mvnw -q -B -o package -DskipTests || bench_die "build failed (first time: ./mvnw -q -B -o install -DskipTests)"
 fi
 
-results=bench/results/webhook-intake-$(date -u +%Y%m%dT%H%M%SZ)
-mkdir -p "$results"
-data_dir=$(mktemp -d /tmp/shelf-bench.XXXXXX)
-SHELF_PID=
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  bench_finish "$status" "$data_dir" "$results"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_prepare_run webhook-intake
 
 export SHELF_DATA_DIR=$data_dir
 bench_resolve_db "host=localhost port=$SHELF_EMBEDDED_DB_PORT user=postgres dbname=postgres"
@@ -94,19 +86,29 @@ intake() { # $1 label, $2 seconds, $3 first updated_at (later than every update 
 }
 field() { node -p "const r=require('./$1'); $2"; }
 
+postmaster=$(head -1 "$data_dir/postgres/postmaster.pid")
+cpu_mark() { echo "$(bench_cpu_ms "$SHELF_PID") $(bench_cpu_ms "$postmaster" 1)"; }
+
 if [ "$warmup" -gt 0 ]; then
   intake warmup "$warmup" 2026-01-01T00:00:00Z
-  bench_log "warm-up backlog drained in $(drain) ms"
+  [ "$workers" = 0 ] || bench_log "warm-up backlog drained in $(drain) ms"
 fi
 
 processed_before=$(count "status = 'PROCESSED'")
 started=$(now_ms)
+cpu_before=$(cpu_mark)
 intake measured "$duration" 2028-01-01T00:00:00Z
+cpu_after=$(cpu_mark)
 ended=$(now_ms)
 processed_during=$(( $(count "status = 'PROCESSED'") - processed_before ))
 backlog=$(count "status = 'PENDING'")
-drain_ms=$(drain)
-processed_after=$(( $(count "status = 'PROCESSED'") - processed_before - processed_during ))
+if [ "$workers" = 0 ]; then
+  drain_ms=0 processed_after=0
+else
+  drain_ms=$(drain)
+  processed_after=$(( $(count "status = 'PROCESSED'") - processed_before - processed_during ))
+fi
+read -r jvm0 pg0 <<<"$cpu_before"; read -r jvm1 pg1 <<<"$cpu_after"
 
 # --- checks
 sent_unique=0
@@ -125,9 +127,11 @@ acks=$(field "$results/measured.json" 'r.deliveriesPerSecond.toFixed(0)')
   echo
   echo "intake (measured run): $acks deliveries acknowledged/s; latency p50 $(field "$results/measured.json" 'r.latencyMs.p50.toFixed(2)') ms, p90 $(field "$results/measured.json" 'r.latencyMs.p90.toFixed(2)') ms, p99 $(field "$results/measured.json" 'r.latencyMs.p99.toFixed(2)') ms, max $(field "$results/measured.json" 'r.latencyMs.max.toFixed(2)') ms ($connections connections, ${duration} s)"
   echo "processing: $processed_during processed during the run ($(( processed_during * 1000 / (ended - started) ))/s, sharing the cores with the intake); backlog at the end $backlog, drained in $drain_ms ms ($(( drain_ms > 0 ? processed_after * 1000 / drain_ms : 0 ))/s alone)"
+  echo "CPU per acknowledged delivery during the run: JVM $(( (jvm1 - jvm0) * 1000 / $(field "$results/measured.json" r.deliveries) )) us, PostgreSQL $(( (pg1 - pg0) * 1000 / $(field "$results/measured.json" r.deliveries) )) us (processing included when workers > 0)"
   echo "checks: inbox rows $rows = unique webhook ids sent $sent_unique; not processed $not_processed; dead $dead; products $product_rows = $distinct_products"
 } | tee "$results/summary.txt"
 
 [ "$rows" = "$sent_unique" ] || bench_die "inbox rows ($rows) differ from unique deliveries sent ($sent_unique)"
+[ "$workers" = 0 ] && exit 0
 [ "$not_processed" = 0 ] || bench_die "$not_processed deliveries not processed"
 [ "$product_rows" = "$distinct_products" ] || bench_die "$product_rows products, expected $distinct_products"

@@ -37,6 +37,11 @@ public final class GraphQlHttp {
 				.encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
 	}
 
+	/** Posts a raw GraphQL-over-HTTP body, e.g. a persisted query's hash without its document. */
+	public Response post(String bearerToken, Map<String, Object> body) {
+		return send(bearerToken, body, Map.of());
+	}
+
 	public Response query(String bearerToken, String document) {
 		return query(bearerToken, document, Map.of(), Map.of());
 	}
@@ -46,6 +51,10 @@ public final class GraphQlHttp {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("query", document);
 		body.put("variables", variables);
+		return send(bearerToken, body, headers);
+	}
+
+	private Response send(String bearerToken, Map<String, Object> body, Map<String, String> headers) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
 				.timeout(Duration.ofSeconds(30))
 				.header("Content-Type", "application/json")

@@ -70,6 +70,7 @@ public final class ShelfProcesses implements AutoCloseable {
 		builder.environment().remove("SPRING_PROFILES_ACTIVE");
 		builder.environment().put("SHOPIFY_API_KEY", SessionTokens.API_KEY);
 		builder.environment().put("SHOPIFY_API_SECRET", SessionTokens.SECRET);
+		builder.environment().put("SHELF_ENCRYPTION_KEY", ShelfApplicationTest.ENCRYPTION_KEY);
 		builder.environment().put("SHELF_DATA_DIR", logs.resolve("data-" + name).toString());
 		Child child = new Child(builder.start(), port);
 		children.add(child);

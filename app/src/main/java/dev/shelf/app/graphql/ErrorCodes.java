@@ -7,6 +7,8 @@ import java.util.Map;
 import graphql.ErrorClassification;
 import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
+import graphql.execution.preparsed.persisted.PersistedQueryIdInvalid;
+import graphql.execution.preparsed.persisted.PersistedQueryNotFound;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -79,6 +81,17 @@ class ErrorCodes implements WebGraphQlInterceptor {
 		return error.getExtensions() != null && error.getExtensions().containsKey("code");
 	}
 
+	/** Apollo's codes for persisted queries, which Apollo Client, urql and Relay act on (send the document). */
+	private static String codeOf(ErrorClassification classification) {
+		if (classification instanceof PersistedQueryNotFound) {
+			return "PERSISTED_QUERY_NOT_FOUND";
+		}
+		if (classification instanceof PersistedQueryIdInvalid) {
+			return "PERSISTED_QUERY_ID_INVALID";
+		}
+		return CODES.getOrDefault(classification, INTERNAL_SERVER_ERROR);
+	}
+
 	private static GraphQLError withCode(GraphQLError error) {
 		if (hasCode(error)) {
 			return error;
@@ -87,7 +100,7 @@ class ErrorCodes implements WebGraphQlInterceptor {
 		if (error.getExtensions() != null) {
 			extensions.putAll(error.getExtensions());
 		}
-		extensions.put("code", CODES.getOrDefault(error.getErrorType(), INTERNAL_SERVER_ERROR));
+		extensions.put("code", codeOf(error.getErrorType()));
 		return GraphqlErrorBuilder.newError()
 				.message(error.getMessage())
 				.locations(error.getLocations())

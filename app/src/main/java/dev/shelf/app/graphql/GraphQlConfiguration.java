@@ -1,15 +1,21 @@
 package dev.shelf.app.graphql;
 
+import dev.shelf.billing.ApiThrottle;
 import dev.shelf.catalog.BadUserInputException;
-import graphql.schema.DataFetchingEnvironment;
 import graphql.GraphQLError;
+import graphql.execution.preparsed.PreparsedDocumentProvider;
+import graphql.schema.DataFetchingEnvironment;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.graphql.autoconfigure.GraphQlSourceBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.graphql.execution.DataFetcherExceptionResolverAdapter;
 import org.springframework.graphql.execution.ErrorType;
 import org.springframework.graphql.execution.RuntimeWiringConfigurer;
+import org.springframework.graphql.server.WebGraphQlHandler;
 import org.springframework.graphql.server.WebGraphQlInterceptor;
+import org.springframework.graphql.server.webmvc.GraphQlHttpHandler;
+import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
 class GraphQlConfiguration {
@@ -37,6 +43,32 @@ class GraphQlConfiguration {
 	@Bean
 	RequestLimits.DepthLimit depthLimit(RequestLimits limits) {
 		return new RequestLimits.DepthLimit(limits.maxDepth());
+	}
+
+	@Bean
+	GraphQlSourceBuilderCustomizer persistedQueries(PersistedQueries.Settings settings, JsonMapper json) {
+		PreparsedDocumentProvider provider = PersistedQueries.provider(settings, json);
+		return builder -> builder.configureGraphQl(graphQl -> graphQl.preparsedDocumentProvider(provider));
+	}
+
+	@Bean
+	GraphQlHttpHandler graphQlHttpHandler(WebGraphQlHandler handler) {
+		return new GraphQlHttpStatus(handler);
+	}
+
+	@Bean
+	CostGuard.Refunds costRefunds() {
+		return new CostGuard.Refunds();
+	}
+
+	@Bean
+	CostGuard.Admission costAdmission(CostGuard.Limits limits, ApiThrottle throttle, CostGuard.Refunds refunds) {
+		return new CostGuard.Admission(limits, throttle, refunds);
+	}
+
+	@Bean
+	WebGraphQlInterceptor costReport(CostGuard.Limits limits, CostGuard.Refunds refunds) {
+		return new CostGuard.Report(limits, refunds);
 	}
 
 	@Bean

@@ -3,6 +3,7 @@ package dev.shelf.app.graphql;
 import java.util.List;
 import java.util.Map;
 
+import dev.shelf.billing.Billing;
 import dev.shelf.catalog.BadUserInputException;
 import dev.shelf.catalog.Catalog;
 import dev.shelf.catalog.GlobalId;
@@ -25,10 +26,12 @@ class NodeController {
 
 	private final Shops shops;
 	private final Catalog catalog;
+	private final Billing billing;
 
-	NodeController(Shops shops, Catalog catalog) {
+	NodeController(Shops shops, Catalog catalog, Billing billing) {
 		this.shops = shops;
 		this.catalog = catalog;
+		this.billing = billing;
 	}
 
 	@QueryMapping
@@ -56,6 +59,8 @@ class NodeController {
 			case "Product" -> catalog.findProduct(shop, globalId.id()).orElse(null);
 			case "ProductVariant" -> catalog.findVariant(shop, globalId.id()).orElse(null);
 			case "ShopifyProduct" -> catalog.findShopifyProduct(shop, globalId.id()).orElse(null);
+			case "UsageCharge" -> billing.findCharge(shop, globalId.id()).orElse(null);
+			case "AppSubscription" -> billing.findSubscription(shop, globalId.id()).orElse(null);
 			default -> null;
 		};
 	}

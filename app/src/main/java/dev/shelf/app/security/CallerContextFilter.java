@@ -2,6 +2,7 @@ package dev.shelf.app.security;
 
 import java.io.IOException;
 
+import dev.shelf.billing.ShopifySessionToken;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,7 +14,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * After authentication: hands the caller to the GraphQL layer as a request attribute (read there independent of which
- * thread executes the query) — the shop's id for a session token ({@link ShopSession#SHOP_ID_REQUEST_ATTRIBUTE}), the
+ * thread executes the query) — the shop's id for a session token ({@link ShopSession#SHOP_ID_REQUEST_ATTRIBUTE}, and
+ * the verified token itself for billing's token exchange, {@link ShopSession#SESSION_TOKEN_REQUEST_ATTRIBUTE}), the
  * operator's name for HTTP Basic ({@link #OPERATOR_REQUEST_ATTRIBUTE}) — and puts who it is into every log line of the
  * request ({@code shop=<domain>}, or {@code operator=<name>} after it).
  */
@@ -34,6 +36,8 @@ public final class CallerContextFilter extends OncePerRequestFilter {
 		String mdcValue;
 		if (authentication instanceof ShopSession session) {
 			request.setAttribute(ShopSession.SHOP_ID_REQUEST_ATTRIBUTE, session.getPrincipal());
+			request.setAttribute(ShopSession.SESSION_TOKEN_REQUEST_ATTRIBUTE,
+					new ShopifySessionToken(session.getCredentials().getTokenValue()));
 			mdcKey = SHOP_MDC_KEY;
 			mdcValue = authentication.getName();
 		}

@@ -2,6 +2,7 @@ package dev.shelf.app.security;
 
 import java.nio.file.Path;
 
+import dev.shelf.billing.ShopifyAppCredentials;
 import dev.shelf.catalog.Shops;
 import dev.shelf.webhooks.ShopifyAppSecrets;
 import org.slf4j.Logger;
@@ -58,6 +59,22 @@ class SecurityConfiguration {
 	@Bean
 	ShopifyAppSecrets webhookSigningSecrets(ShopifyCredentials credentials) {
 		return credentials::secrets;
+	}
+
+	/** Shopify's token exchange authenticates the app with its API key and current secret. */
+	@Bean
+	ShopifyAppCredentials shopifyAppCredentials(ShopifyCredentials credentials) {
+		return new ShopifyAppCredentials() {
+			@Override
+			public String clientId() {
+				return credentials.apiKey();
+			}
+
+			@Override
+			public String clientSecret() {
+				return credentials.secrets().get(0);
+			}
+		};
 	}
 
 	@Bean

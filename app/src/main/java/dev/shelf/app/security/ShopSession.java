@@ -2,6 +2,7 @@ package dev.shelf.app.security;
 
 import java.util.List;
 
+import dev.shelf.billing.ShopifySessionToken;
 import dev.shelf.catalog.Shop;
 import dev.shelf.catalog.ShopId;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
@@ -14,6 +15,8 @@ public final class ShopSession extends AbstractAuthenticationToken {
 	static final String ROLE = "SHOP";
 	/** The request attribute holding the {@link ShopId} of an authenticated request, for layers after security. */
 	public static final String SHOP_ID_REQUEST_ATTRIBUTE = ShopId.class.getName();
+	/** The request attribute holding the verified session token, for billing's token exchange. */
+	public static final String SESSION_TOKEN_REQUEST_ATTRIBUTE = ShopifySessionToken.class.getName();
 
 	private final Jwt token;
 	private final Shop shop;

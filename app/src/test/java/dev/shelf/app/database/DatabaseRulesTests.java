@@ -35,6 +35,8 @@ class DatabaseRulesTests {
 			"privacy_requests_pending_erasure_idx", // webhooks: the erasure runner's queue spans shops
 			// webhooks: one request per delivery (delivery ids are global); an erasure's row outlives its shop_id
 			"privacy_requests_delivery_key",
+			"usage_charges_unsettled_idx", // billing: the senders' and the reconciler's queue spans shops
+			"idempotency_keys_expiry_idx", // billing: the purge of expired idempotency keys spans shops
 			// catalog: the products backfill's batches span shops (key ranges of mirror ids); it holds only the legacy
 			// variants still to re-point, so it is empty once the backfill finished, and goes with the legacy column
 			"product_variants_unlinked_idx");

@@ -171,7 +171,7 @@ class ShopifyWebhookTests {
 		delivery("app/uninstalled").body("{\"id\": 1}").send();
 
 		await().atMost(Duration.ofSeconds(10)).until(() -> outcomes().size() == 3);
-		assertThat(outcomes()).containsExactlyInAnyOrder("RECORDED", "UPDATED", "UNINSTALLED");
+		assertThat(outcomes()).containsExactlyInAnyOrder("CHARGE_FAILED_NO_ACTIVE_SUBSCRIPTION", "UPDATED", "UNINSTALLED");
 		assertThat(jdbc.sql("SELECT total_price::text || ' ' || currency_code FROM billing.orders WHERE shop_id = ?")
 				.param(shopId().value()).query(String.class).single()).isEqualTo("199.6500 EUR");
 		Shop updated = shops.find(shopId()).orElseThrow();

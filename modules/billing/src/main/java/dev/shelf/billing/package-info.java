@@ -1,12 +1,28 @@
 /**
  * Billing: what Shelf charges merchants, exactly once.
  * <p>
- * Owns the {@code billing} PostgreSQL schema: plans, subscriptions, usage charges and the idempotency keys of
- * GraphQL mutations. It will expose its commands (charge for an order) and events from this package. Depends on
- * {@code catalog} (shops) and {@code migration} (schema ownership).
+ * Owns the {@code billing} PostgreSQL schema: orders received, subscriptions to the configured plans, usage periods
+ * with their caps, usage charges with every state transition, and the shops' encrypted offline access tokens (the
+ * idempotency keys of GraphQL mutations live here too). Exposes {@link dev.shelf.billing.Billing}: the commands the
+ * webhooks module calls ({@code chargeForOrder} on {@code orders/create}, {@code applySubscriptionChange} on
+ * {@code app_subscriptions/update}, {@code dropAccessToken} on {@code app/uninstalled}) and the queries of its GraphQL
+ * API ({@code currentSubscription}, {@code usageCharges}, {@code subscriptionCreate}). Needs
+ * {@link dev.shelf.billing.ShopifyAppCredentials} from the application. Depends on {@code catalog} (shops, their
+ * time zones) and {@code migration} (schema ownership).
  * <p>
- * How data flows through here: an order reaches billing through its public command → a charge row is claimed by a
- * unique key → the provider is called outside any transaction → the outcome is recorded or reconciled later.
+ * Idempotency keys ({@link dev.shelf.billing.IdempotencyKeys}): the rules of the {@code Idempotency-Key} header
+ * (README, "Idempotency-Key"), applied to every GraphQL mutation by the app's HTTP layer. A request claims its
+ * (shop, key) with {@code INSERT … ON CONFLICT} → it executes and its response is stored, or a retry gets the stored
+ * response, a 409 while the first executes, a 422 for another request under the key → keys expire after 24 h and a
+ * scheduled purge deletes them in batches.
+ * <p>
+ * API rate limits ({@link dev.shelf.billing.ApiThrottle}): each shop's leaky bucket of GraphQL query cost, sized by
+ * its plan, one upsert per request; the app's cost guard calls it.
+ * <p>
+ * How data flows through here: an order reaches {@code chargeForOrder} → one charge row per (shop, order), its fee
+ * reserved under the period's cap in the same short transaction → after commit a worker sends it to Shopify with
+ * the charge's idempotency key, outside any transaction → SUCCEEDED/FAILED, or UNKNOWN, which the reconciler settles
+ * by asking Shopify.
  */
 @org.springframework.modulith.ApplicationModule(allowedDependencies = { "catalog", "migration" })
 package dev.shelf.billing;

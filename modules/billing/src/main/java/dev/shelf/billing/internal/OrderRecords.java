@@ -5,15 +5,15 @@ import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
 
-import dev.shelf.billing.Billing;
 import dev.shelf.billing.PlacedOrder;
 import dev.shelf.catalog.ErasedRows;
 import dev.shelf.catalog.ShopId;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
+/** The {@code billing.orders} table: the orders shops received, once each. */
 @Service
-class OrderRecords implements Billing {
+class OrderRecords {
 
 	private final JdbcClient jdbc;
 
@@ -21,8 +21,7 @@ class OrderRecords implements Billing {
 		this.jdbc = jdbc;
 	}
 
-	@Override
-	public boolean recordOrder(ShopId shop, PlacedOrder order) {
+	boolean recordOrder(ShopId shop, PlacedOrder order) {
 		return jdbc.sql("""
 				INSERT INTO billing.orders (shop_id, shopify_order_id, total_price, currency_code, placed_at, customer_id)
 				VALUES (:shop, :orderId, :total, :currency, :placedAt, :customerId)
@@ -36,8 +35,7 @@ class OrderRecords implements Billing {
 				.update() == 1;
 	}
 
-	@Override
-	public List<PlacedOrder> ordersOfCustomer(ShopId shop, long customerId, Collection<Long> shopifyOrderIds) {
+	List<PlacedOrder> ordersOfCustomer(ShopId shop, long customerId, Collection<Long> shopifyOrderIds) {
 		return jdbc.sql("""
 				SELECT shopify_order_id, total_price, currency_code, placed_at, customer_id FROM billing.orders
 				WHERE shop_id = :shop AND (customer_id = :customer OR shopify_order_id = ANY (:orders))
@@ -49,8 +47,7 @@ class OrderRecords implements Billing {
 				.list();
 	}
 
-	@Override
-	public ErasedRows redactCustomer(ShopId shop, long customerId, Collection<Long> shopifyOrderIds) {
+	ErasedRows redactCustomer(ShopId shop, long customerId, Collection<Long> shopifyOrderIds) {
 		return ErasedRows.of("billing.orders", jdbc.sql("""
 				UPDATE billing.orders SET customer_id = NULL
 				WHERE shop_id = :shop AND customer_id IS NOT NULL
@@ -59,13 +56,6 @@ class OrderRecords implements Billing {
 				.update());
 	}
 
-	@Override
-	public ErasedRows eraseBatch(ShopId shop, int batchSize) {
-		return ErasedRows.of("billing.orders", jdbc.sql("""
-				DELETE FROM billing.orders
-				WHERE id = ANY (ARRAY(SELECT id FROM billing.orders WHERE shop_id = :shop LIMIT :batch))""")
-				.param("shop", shop.value()).param("batch", batchSize).update());
-	}
 
 	private static Long[] orderIds(Collection<Long> shopifyOrderIds) {
 		return shopifyOrderIds.toArray(Long[]::new);

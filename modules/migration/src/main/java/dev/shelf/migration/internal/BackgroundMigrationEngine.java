@@ -10,11 +10,11 @@ import java.util.function.BooleanSupplier;
 
 import javax.sql.DataSource;
 
+import dev.shelf.migration.AdvisoryLock;
 import dev.shelf.migration.BackgroundMigration;
 import dev.shelf.migration.BackgroundMigrationProgress;
 import dev.shelf.migration.BackgroundMigrationStatus;
 import dev.shelf.migration.BackgroundMigrations;
-import dev.shelf.migration.SessionAdvisoryLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -36,7 +36,7 @@ class BackgroundMigrationEngine implements BackgroundMigrations, SmartLifecycle 
 	/** "SHELFBM" in ASCII: no other advisory lock of Shelf's database uses it. */
 	private static final long RUNNER_LOCK = 0x5348454C46424DL;
 
-	private final SessionAdvisoryLock runnerLock;
+	private final DataSource dataSource;
 	private final JobStore store;
 	private final Map<String, BackgroundMigration> jobs;
 	private final BatchRunner runner;
@@ -52,7 +52,7 @@ class BackgroundMigrationEngine implements BackgroundMigrations, SmartLifecycle 
 	BackgroundMigrationEngine(DataSource dataSource, JobStore store, Map<String, BackgroundMigration> jobs,
 			BatchRunner runner, TransactionTemplate transactions, MigrationProperties properties,
 			MigrationMetrics metrics) {
-		this.runnerLock = new SessionAdvisoryLock(dataSource, RUNNER_LOCK, "background migration runner");
+		this.dataSource = dataSource;
 		this.store = store;
 		this.jobs = jobs;
 		this.runner = runner;
@@ -127,7 +127,9 @@ class BackgroundMigrationEngine implements BackgroundMigrations, SmartLifecycle 
 	 * @return whether every job is idle; false when throttled or out of time; null when another instance runs
 	 */
 	private Boolean runWhileWork(BooleanSupplier goOn) throws SQLException {
-		return runnerLock.tryWhileHolding(session -> steps(goOn)).orElse(null);
+		boolean[] idle = new boolean[1];
+		boolean ran = AdvisoryLock.runExclusively(dataSource, RUNNER_LOCK, session -> idle[0] = steps(goOn));
+		return ran ? idle[0] : null;
 	}
 
 	private boolean steps(BooleanSupplier goOn) {

@@ -12,7 +12,7 @@ import java.util.function.LongConsumer;
 
 import javax.sql.DataSource;
 
-import dev.shelf.migration.SessionAdvisoryLock;
+import dev.shelf.migration.AdvisoryLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -23,10 +23,10 @@ import org.springframework.stereotype.Component;
  * deliveries lose their raw body after {@link WebhookProperties#bodyRetention()} and their row after
  * {@link WebhookProperties#rowRetention()}. Dead deliveries are never touched: they wait for an operator.
  * <p>
- * One instance purges at a time (a session-level PostgreSQL advisory lock; an instance that finds it taken skips the
- * run). Work is done in batches of at most {@link WebhookProperties#purgeBatchSize()} rows, each one autocommitted
- * statement, so no lock is held for long, and walks a keyset over {@code (processed_at, id)} — the order of the
- * partial indexes that hold exactly the candidates (V3) — so a batch never rescans what earlier batches removed.
+ * One instance purges at a time ({@link AdvisoryLock}; an instance that finds it taken skips the run). Work is done
+ * in batches of at most {@link WebhookProperties#purgeBatchSize()} rows, each one autocommitted statement, so no lock
+ * is held for long, and walks a keyset over {@code (processed_at, id)} — the order of the partial indexes that hold
+ * exactly the candidates (V3) — so a batch never rescans what earlier batches removed.
  * The batch is chosen as an array, not {@code id IN (subquery)}: with the batch size a parameter, PostgreSQL's
  * generic plan for {@code IN} hash-joins against a sequential scan of the whole table.
  * <p>
@@ -42,12 +42,12 @@ class DeliveryRetention implements Runnable {
 
 	private static final Key START = new Key(Instant.EPOCH.atOffset(ZoneOffset.UTC), 0);
 
-	private final SessionAdvisoryLock purgeLock;
+	private final DataSource dataSource;
 	private final WebhookMetrics metrics;
 	private final WebhookProperties properties;
 
 	DeliveryRetention(DataSource dataSource, WebhookMetrics metrics, WebhookProperties properties) {
-		this.purgeLock = new SessionAdvisoryLock(dataSource, PURGE_LOCK, "webhook retention purge");
+		this.dataSource = dataSource;
 		this.metrics = metrics;
 		this.properties = properties;
 	}
@@ -62,8 +62,7 @@ class DeliveryRetention implements Runnable {
 	public void run() {
 		long started = System.nanoTime();
 		try {
-			// Each batch on the lock's session, in autocommit, is its own short transaction.
-			boolean ran = purgeLock.tryWhileHolding(session -> {
+			boolean ran = AdvisoryLock.runExclusively(dataSource, PURGE_LOCK, session -> {
 				// Rows first: a body about to be deleted with its row is not worth purging separately.
 				long rows = purge(session, """
 						DELETE FROM webhooks.deliveries
@@ -83,8 +82,7 @@ class DeliveryRetention implements Runnable {
 				log.info("Webhook retention purge: {} bodies purged (processed over {} ago), {} rows deleted "
 						+ "(processed over {} ago) in {} ms", bodies, properties.bodyRetention(), rows,
 						properties.rowRetention(), Duration.ofNanos(System.nanoTime() - started).toMillis());
-				return true;
-			}).isPresent();
+			});
 			if (!ran) {
 				log.info("Webhook retention purge skipped: another instance is purging");
 			}

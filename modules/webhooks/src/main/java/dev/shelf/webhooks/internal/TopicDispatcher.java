@@ -10,6 +10,8 @@ import java.util.function.Supplier;
 
 import dev.shelf.billing.Billing;
 import dev.shelf.billing.PlacedOrder;
+import dev.shelf.billing.SubscriptionChange;
+import dev.shelf.billing.SubscriptionStatus;
 import dev.shelf.catalog.Catalog;
 import dev.shelf.catalog.ShopifyProductData;
 import dev.shelf.catalog.Shops;
@@ -56,10 +58,13 @@ class TopicDispatcher {
 				catalog.applyShopifyProduct(delivery.shop(), product(payload)).outcome().name();
 			case "products/delete" -> catalog.markShopifyProductDeleted(delivery.shop(), id(payload, "id"),
 					delivery.triggeredAt() != null ? delivery.triggeredAt() : delivery.receivedAt()).outcome().name();
-			case "orders/create" -> billing.recordOrder(delivery.shop(), order(payload)) ? "RECORDED" : "DUPLICATE";
+			// Records the order and creates its usage charge; the charge is sent to Shopify after this commits.
+			case "orders/create" -> "CHARGE_" + billing.chargeForOrder(delivery.shop(), order(payload)).outcome();
+			case "app_subscriptions/update" -> billing.applySubscriptionChange(delivery.shop(), subscriptionChange(payload));
 			case "app/uninstalled" -> {
 				shops.markUninstalled(delivery.shop(),
 						delivery.triggeredAt() != null ? delivery.triggeredAt() : delivery.receivedAt());
+				billing.dropAccessToken(delivery.shop());
 				yield "UNINSTALLED";
 			}
 			case "customers/data_request" -> privacy(delivery, () -> privacyTopics.customerDataRequest(delivery, payload));
@@ -108,6 +113,17 @@ class TopicDispatcher {
 		return new PlacedOrder(id(o, "id"), decimal(o, "total_price"), text(o, "currency"),
 				OffsetDateTime.parse(text(o, "created_at")).toInstant(),
 				customer.isObject() && customer.path("id").isIntegralNumber() ? customer.path("id").longValue() : null);
+	}
+
+	/**
+	 * Shopify nests the subscription under {@code app_subscription}: {@code admin_graphql_api_id}, {@code status}
+	 * (upper case, e.g. {@code ACTIVE}) and {@code updated_at}.
+	 */
+	private static SubscriptionChange subscriptionChange(JsonNode payload) {
+		JsonNode s = payload.path("app_subscription").isObject() ? payload.path("app_subscription") : payload;
+		return new SubscriptionChange(text(s, "admin_graphql_api_id"),
+				SubscriptionStatus.valueOf(text(s, "status").toUpperCase(java.util.Locale.ROOT)),
+				OffsetDateTime.parse(text(s, "updated_at")).toInstant());
 	}
 
 	private static long id(JsonNode node, String field) {

@@ -1,0 +1,240 @@
+package dev.shelf.app.graphql;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import dev.shelf.billing.ApiThrottle;
+import dev.shelf.catalog.ShopId;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import graphql.ExecutionInput;
+import graphql.ExecutionResult;
+import graphql.GraphQLContext;
+import graphql.GraphqlErrorBuilder;
+import graphql.execution.AbortExecutionException;
+import graphql.execution.ExecutionContext;
+import graphql.execution.instrumentation.InstrumentationContext;
+import graphql.execution.instrumentation.InstrumentationState;
+import graphql.execution.instrumentation.SimplePerformantInstrumentation;
+import graphql.execution.instrumentation.parameters.InstrumentationExecuteOperationParameters;
+import graphql.language.OperationDefinition;
+import graphql.normalized.ExecutableNormalizedOperation;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.graphql.server.WebGraphQlInterceptor;
+import org.springframework.http.HttpHeaders;
+import org.springframework.graphql.server.WebGraphQlRequest;
+import org.springframework.graphql.server.WebGraphQlResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * Query cost and per-shop throttling, as Shopify's Admin API does it. Before execution (after validation): the
+ * requested cost ({@link QueryCost}) is computed; above {@code maxQueryCost} the query is refused with
+ * {@code MAX_COST_EXCEEDED}; otherwise the shop's leaky bucket ({@link ApiThrottle}, shared by all instances through
+ * PostgreSQL) must hold that many points, or the request is refused with {@code THROTTLED} and the seconds to wait.
+ * After execution the actual cost is known; the difference is given back to the bucket with the shop's next
+ * request (so each request costs one statement), and every response carries {@code extensions.cost}.
+ * <p>
+ * Operators have no shop and no bucket: their queries are costed and limited, not throttled.
+ */
+final class CostGuard {
+
+	static final String MAX_COST_EXCEEDED = "MAX_COST_EXCEEDED";
+	static final String THROTTLED = "THROTTLED";
+
+	/** Key, in the GraphQL context, of the {@link Charge} of the request. */
+	private static final String CHARGE = CostGuard.class.getName() + ".charge";
+
+	private CostGuard() {
+	}
+
+	/**
+	 * @param enabled whether queries are costed, limited and throttled at all (off only to measure what the guard
+	 *     costs, bench/api-guard.sh)
+	 * @param maxQueryCost the most a single query may request
+	 * @param throttle whether shops' buckets are enforced (off: costs are still computed and reported)
+	 * @param bucketSize points a shop's bucket holds when full
+	 * @param restoreRate points per second a bucket refills
+	 * @param plans other bucket sizes and restore rates by billing plan handle, for shops subscribed to that plan
+	 */
+	@ConfigurationProperties("shelf.graphql.cost")
+	record Limits(@DefaultValue("true") boolean enabled, @DefaultValue("1000") long maxQueryCost, @DefaultValue("true") boolean throttle,
+			@DefaultValue("1000") long bucketSize, @DefaultValue("100") long restoreRate,
+			Map<String, PlanBucket> plans) {
+
+		record PlanBucket(long bucketSize, long restoreRate) {
+		}
+
+		ApiThrottle.Limits buckets() {
+			Map<String, ApiThrottle.Bucket> byPlan = new LinkedHashMap<>();
+			if (plans != null) {
+				plans.forEach((handle, plan) -> byPlan.put(handle, new ApiThrottle.Bucket(plan.bucketSize(), plan.restoreRate())));
+			}
+			return new ApiThrottle.Limits(new ApiThrottle.Bucket(bucketSize, restoreRate), byPlan);
+		}
+	}
+
+	/** What a request was charged, filled in as it goes. */
+	private static final class Charge {
+
+		final ExecutableNormalizedOperation operation;
+		final QueryCost cost;
+		final long requested;
+		ApiThrottle.Admission admission;
+		double secondsToWait;
+
+		Charge(ExecutableNormalizedOperation operation, QueryCost cost, long requested) {
+			this.operation = operation;
+			this.cost = cost;
+			this.requested = requested;
+		}
+	}
+
+	/** Computes, limits and admits before execution. */
+	static final class Admission extends SimplePerformantInstrumentation {
+
+		/** The same document with the same variables costs the same: a frontend sends a handful of them. */
+		private record Request(String document, String operationName, Map<String, Object> variables) {
+		}
+
+		private record Costed(ExecutableNormalizedOperation operation, long requested) {
+		}
+
+		private final Limits limits;
+		private final ApiThrottle.Limits buckets;
+		private final ApiThrottle throttle;
+		private final Refunds refunds;
+		/** Normalizing a document is most of what costing it takes; this keeps it to once per distinct request. */
+		private final Cache<Request, Costed> costs = Caffeine.newBuilder().maximumSize(10_000).build();
+
+		Admission(Limits limits, ApiThrottle throttle, Refunds refunds) {
+			this.limits = limits;
+			this.buckets = limits.buckets();
+			this.throttle = throttle;
+			this.refunds = refunds;
+		}
+
+		@Override
+		public InstrumentationContext<ExecutionResult> beginExecuteOperation(
+				InstrumentationExecuteOperationParameters parameters, InstrumentationState state) {
+			if (!limits.enabled()) {
+				return super.beginExecuteOperation(parameters, state);
+			}
+			ExecutionContext execution = parameters.getExecutionContext();
+			QueryCost cost = new QueryCost(execution.getGraphQLSchema());
+			ExecutionInput input = execution.getExecutionInput();
+			Function<Request, Costed> normalize = request -> {
+				ExecutableNormalizedOperation operation = execution.getNormalizedQueryTree().get();
+				return new Costed(operation, cost.requested(operation));
+			};
+			// Not mutations: their variables are inputs that differ every time, and would only fill the cache.
+			Request request = new Request(input.getQuery(), input.getOperationName(), input.getRawVariables().toMap());
+			Costed costed = execution.getOperationDefinition().getOperation() == OperationDefinition.Operation.MUTATION
+					? normalize.apply(request) : costs.get(request, normalize);
+			Charge charge = new Charge(costed.operation(), cost, costed.requested());
+			GraphQLContext context = execution.getGraphQLContext();
+			context.put(CHARGE, charge);
+			if (charge.requested > limits.maxQueryCost()) {
+				throw abort(MAX_COST_EXCEEDED, "The query's cost is " + charge.requested + ", above the maximum of "
+						+ limits.maxQueryCost() + " for a single query: ask for fewer items (first/last)",
+						Map.of("cost", charge.requested, "maxCost", limits.maxQueryCost()));
+			}
+			ShopId shop = context.get(ShopId.class);
+			if (limits.throttle() && shop != null) {
+				charge.admission = throttle.admit(shop, charge.requested, buckets, refunds.take(shop));
+				if (!charge.admission.admitted()) {
+					charge.secondsToWait = charge.admission.secondsUntil(charge.requested);
+					throw abort(THROTTLED, "Throttled: the query costs " + charge.requested + " and the shop's bucket holds "
+							+ round(charge.admission.available()) + "; retry in " + round(charge.secondsToWait) + " s",
+							Map.of("cost", charge.requested, "retryAfterSeconds", round(charge.secondsToWait)));
+				}
+			}
+			return super.beginExecuteOperation(parameters, state);
+		}
+
+		private static AbortExecutionException abort(String code, String message, Map<String, Object> details) {
+			Map<String, Object> extensions = new LinkedHashMap<>();
+			extensions.put("code", code);
+			extensions.putAll(details);
+			return new AbortExecutionException(List.of(GraphqlErrorBuilder.newError().message(message)
+					.extensions(extensions).build()));
+		}
+	}
+
+	/**
+	 * What requests were charged beyond their actual cost, per shop, until the shop's next admission gives it back.
+	 * Kept in this instance's memory: a restart forfeits at most the refunds of the last requests.
+	 */
+	static final class Refunds {
+
+		private final Map<ShopId, Double> pending = new ConcurrentHashMap<>();
+
+		void add(ShopId shop, double points) {
+			if (points > 0) {
+				pending.merge(shop, points, Double::sum);
+			}
+		}
+
+		double take(ShopId shop) {
+			Double points = pending.remove(shop);
+			return points == null ? 0 : points;
+		}
+	}
+
+	/** After execution: the actual cost, the refund, and {@code extensions.cost} on the response. */
+	static final class Report implements WebGraphQlInterceptor {
+
+		private final Limits limits;
+		private final Refunds refunds;
+
+		Report(Limits limits, Refunds refunds) {
+			this.limits = limits;
+			this.refunds = refunds;
+		}
+
+		@Override
+		public Mono<WebGraphQlResponse> intercept(WebGraphQlRequest request, Chain chain) {
+			return chain.next(request).map(response -> {
+				Charge charge = response.getExecutionInput().getGraphQLContext().get(CHARGE);
+				if (charge == null) {
+					return response; // refused before execution (parse, validation, size limits)
+				}
+				Map<String, Object> data = response.getExecutionResult().getData();
+				boolean ran = charge.admission == null || charge.admission.admitted();
+				long actual = ran && charge.requested <= limits.maxQueryCost() ? charge.cost.actual(charge.operation, data) : 0;
+				Map<String, Object> cost = new LinkedHashMap<>();
+				cost.put("requestedQueryCost", charge.requested);
+				cost.put("actualQueryCost", actual);
+				if (charge.admission != null && !charge.admission.admitted()) {
+					// Read by GraphQlHttpStatus, which answers a throttled request with 429.
+					response.getResponseHeaders().set(HttpHeaders.RETRY_AFTER,
+							String.valueOf((long) Math.ceil(charge.secondsToWait)));
+				}
+				if (charge.admission != null) {
+					double refund = charge.admission.admitted() ? Math.max(0, charge.requested - actual) : 0;
+					ShopId shop = response.getExecutionInput().getGraphQLContext().get(ShopId.class);
+					refunds.add(shop, refund);
+					ApiThrottle.Bucket bucket = charge.admission.bucket();
+					cost.put("throttleStatus", Map.of("maximumAvailable", bucket.size(),
+							"currentlyAvailable", round(Math.min(bucket.size(), charge.admission.available() + refund)),
+							"restoreRate", bucket.restoreRate()));
+				}
+				Map<Object, Object> extensions = new LinkedHashMap<>();
+				if (response.getExtensions() != null) {
+					extensions.putAll(response.getExtensions());
+				}
+				extensions.put("cost", cost);
+				return response.transform(builder -> builder.extensions(extensions));
+			});
+		}
+	}
+
+	private static double round(double points) {
+		return BigDecimal.valueOf(points).setScale(1, RoundingMode.HALF_EVEN).doubleValue();
+	}
+}
