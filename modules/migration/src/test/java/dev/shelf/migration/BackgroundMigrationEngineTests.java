@@ -133,7 +133,7 @@ class BackgroundMigrationEngineTests {
 				pausing.set(CompletableFuture.supplyAsync(() -> migrations.pause(JOB, "test-operator")));
 				await().atMost(LIMIT).until(() -> jdbc.sql("""
 						SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'
-						AND query LIKE '%background_migrations%FOR UPDATE%'""").query(Long.class).single() == 1);
+						AND strpos(query, 'pg_advisory_xact_lock') > 0""").query(Long.class).single() == 1);
 			}
 		};
 

@@ -17,6 +17,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 class JobStore {
 
+	/** "SHBM" in ASCII: the first key of the two-key advisory locks of single jobs ({@link #lock(long)}). */
+	private static final int JOB_LOCKS = 0x5348424D;
+
 	private final JdbcClient jdbc;
 
 	JobStore(JdbcClient jdbc) {
@@ -52,15 +55,23 @@ class JobStore {
 				.param("name", name).query(Job::of).optional();
 	}
 
-	/** The job row, locked until the caller's transaction ends: batches and commands on one job take turns. */
+	/**
+	 * The job row, locked until the caller's transaction ends: batches and commands on one job take turns. First a
+	 * transaction-level advisory lock of the job, because PostgreSQL queues those fairly: a row lock alone may go to
+	 * the runner's next batch rather than to an operator's pause that has waited longer (a waiter that finds the row
+	 * updated must follow it to its new version, and the next batch can lock that version first).
+	 */
 	Optional<Job> lock(long id) {
+		jdbc.sql("SELECT pg_advisory_xact_lock(:space, CAST(:id AS integer))").param("space", JOB_LOCKS).param("id", id)
+				.query().listOfRows();
 		return jdbc.sql("SELECT " + Job.COLUMNS + " FROM migration.background_migrations WHERE id = :id FOR UPDATE")
 				.param("id", id).query(Job::of).optional();
 	}
 
 	Optional<Job> lock(String name) {
-		return jdbc.sql("SELECT " + Job.COLUMNS + " FROM migration.background_migrations WHERE name = :name FOR UPDATE")
-				.param("name", name).query(Job::of).optional();
+		Optional<Long> id = jdbc.sql("SELECT id FROM migration.background_migrations WHERE name = :name")
+				.param("name", name).query(Long.class).optional();
+		return id.flatMap(this::lock);
 	}
 
 	/** Moves a (locked) job to another status, and records who did it and why. */
