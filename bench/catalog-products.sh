@@ -75,12 +75,8 @@ export SHELF_DATA_DIR=$data_dir
 bench_resolve_db "host=localhost port=$SHELF_EMBEDDED_DB_PORT user=postgres dbname=postgres"
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }
 {
-  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m)"
-  echo "java: $(java -version 2>&1 | head -1)"
-  echo "node: $(node --version)"
+  bench_environment_header
   echo "pgbench: $(pgbench --version)"
-  echo "git: $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
   echo "options: connections=$connections duration=${duration}s warmup=${warmup}s shops=$shops products=$products deep_products=$deep_products"
   echo "load average at start: $(load_average)"
 } | tee "$results/environment.txt" >&2

@@ -125,3 +125,12 @@ bench_cpu_ms() {
   fi
   echo $((ticks * 1000 / hz))
 }
+
+# The lines every benchmark's environment.txt starts with: when, on what, with which Java and Node, at which commit.
+bench_environment_header() {
+  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m)"
+  echo "java: $(java -version 2>&1 | head -1)"
+  echo "node: $(node --version)"
+  echo "git: $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+}

@@ -61,11 +61,7 @@ bench_prepare_run webhook-intake
 export SHELF_DATA_DIR=$data_dir
 bench_resolve_db "host=localhost port=$SHELF_EMBEDDED_DB_PORT user=postgres dbname=postgres"
 {
-  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m)"
-  echo "java: $(java -version 2>&1 | head -1)"
-  echo "node: $(node --version)"
-  echo "git: $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+  bench_environment_header
   echo "options: connections=$connections duration=${duration}s warmup=${warmup}s products=$products duplicate_every=$duplicate_every workers=$workers"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$results/environment.txt" >&2

@@ -30,7 +30,9 @@ import org.springframework.context.annotation.Import;
 		"shelf.billing.encryption-key=" + ShelfApplicationTest.ENCRYPTION_KEY,
 		"shelf.billing.shopify.connect-timeout=1s", "shelf.billing.shopify.read-timeout=2s",
 		"shelf.billing.submit-lease=5s", "shelf.billing.reconcile-delay=0s",
-		"shelf.billing.reconcile-interval=1h", "shelf.billing.retry-base-delay=50ms", "shelf.billing.poll-interval=100ms" })
+		"shelf.billing.reconcile-interval=1h", "shelf.billing.retry-base-delay=50ms", "shelf.billing.poll-interval=100ms",
+		// Background migrations run when a test runs them, never behind another test's back.
+		"shelf.migration.runner-enabled=false" })
 @Import({ SchemaInspection.class, TestTime.class })
 public @interface ShelfApplicationTest {
 

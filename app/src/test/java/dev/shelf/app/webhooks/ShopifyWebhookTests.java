@@ -90,6 +90,8 @@ class ShopifyWebhookTests {
 	@Test
 	void anOlderUpdateArrivingAfterANewerOneChangesNothing() {
 		delivery("products/create").body(product(111, "Version 1", "2026-11-21T10:00:00Z")).send();
+		// Processed before the next is sent: two workers could otherwise take both at once and apply version 3 first.
+		await().atMost(Duration.ofSeconds(10)).until(() -> outcomes().size() == 1);
 		delivery("products/update").body(product(111, "Version 3", "2026-11-21T12:00:00Z")).send();
 		await().atMost(Duration.ofSeconds(10)).until(() -> outcomes().size() == 2);
 

@@ -1,42 +1,25 @@
 package dev.shelf.app.webhooks;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import dev.shelf.ShelfApplication;
-import dev.shelf.support.SessionTokens;
-import dev.shelf.support.ShelfApplicationTest;
+import dev.shelf.support.ShelfProcesses;
 import dev.shelf.support.ShopifyWebhooks;
-import dev.shelf.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 import static dev.shelf.support.SessionTokens.uniqueShop;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,32 +41,22 @@ class WebhookCrashRecoveryTests {
 	@TempDir
 	Path logs;
 
-	JdbcConnectionDetails server;
-	String database;
+	ShelfProcesses shelf;
 	JdbcClient jdbc;
-	SingleConnectionDataSource connection;
-	final List<Process> children = new ArrayList<>();
 
 	@BeforeEach
 	void createDatabase() throws SQLException {
-		server = TestDatabase.connectionDetails();
-		database = "crash_" + UUID.randomUUID().toString().replace("-", "");
-		try (Connection admin = connect(server.getJdbcUrl())) {
-			admin.createStatement().execute("CREATE DATABASE " + database);
-		}
-		connection = new SingleConnectionDataSource(connect(urlOf(database)), true);
-		jdbc = JdbcClient.create(connection);
+		shelf = new ShelfProcesses(logs, "crash");
+		jdbc = shelf.database().jdbc();
 	}
 
 	@AfterEach
 	void dropDatabase() throws SQLException, InterruptedException {
-		for (Process child : children) {
-			child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-		}
-		connection.destroy();
-		try (Connection admin = connect(server.getJdbcUrl())) {
-			admin.createStatement().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-		}
+		shelf.close();
+	}
+
+	private ShelfProcesses.Child start(String name) throws IOException {
+		return shelf.start(name, "--shelf.webhooks.workers=1", "--shelf.webhooks.processing-lease=" + LEASE);
 	}
 
 	@Test
@@ -91,15 +64,13 @@ class WebhookCrashRecoveryTests {
 		String shop = uniqueShop("crash");
 		List<Long> productIds = consecutive(1_000_001, DELIVERIES);
 		try {
-			int firstPort = freePort();
-			Process first = start("first", firstPort);
-			awaitReady(first, firstPort);
+			ShelfProcesses.Child first = start("first");
 
-			CompletableFuture<Void> acknowledged = sendAll(firstPort, shop, productIds);
+			CompletableFuture<Void> acknowledged = sendAll(first.port(), shop, productIds);
 			// Some processed, most still waiting (one worker, deliveries arriving from four senders).
 			await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
 					.until(() -> processed(shop) >= (acknowledged.isDone() ? 1 : DELIVERIES / 4));
-			try (Connection variantsLock = connect(urlOf(database)); Connection inboxLock = connect(urlOf(database))) {
+			try (Connection variantsLock = shelf.database().connect(); Connection inboxLock = shelf.database().connect()) {
 				// The kill must land at the worst moment: the handler has done all its work, the delivery is not yet
 				// marked processed. Two table locks put the worker there, with no production change and whatever the
 				// machine's speed. First it stops inside a handler, about to write a product's variants (intake writes
@@ -113,16 +84,14 @@ class WebhookCrashRecoveryTests {
 				variantsLock.rollback();
 				awaitWorkerWaitingAt("SET status = 'PROCESSED'");
 
-				first.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no shutdown hook, nothing graceful
+				first.kill();
 				// Its backend, waiting, gets the lock, finds its client gone and rolls the whole transaction back.
 				inboxLock.rollback();
 			}
 			long processedBeforeKill = processed(shop);
 			assertThat(processedBeforeKill).as("killed in the middle of the backlog").isBetween(1L, DELIVERIES - 1L);
 
-			int secondPort = freePort();
-			Process second = start("second", secondPort);
-			awaitReady(second, secondPort);
+			start("second");
 			await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
 					.until(() -> processed(shop) == DELIVERIES);
 
@@ -147,51 +116,9 @@ class WebhookCrashRecoveryTests {
 					processedBeforeKill, DELIVERIES);
 		}
 		catch (Throwable failure) {
-			printLogs();
+			shelf.printLogs();
 			throw failure;
 		}
-	}
-
-	private Process start(String name, int port) throws IOException {
-		String java = ProcessHandle.current().info().command().orElse("java");
-		ProcessBuilder builder = new ProcessBuilder(java, "-Xmx384m", "-XX:TieredStopAtLevel=1",
-				"-cp", applicationClassPath(), ShelfApplication.class.getName(),
-				"--server.port=" + port,
-				"--spring.datasource.url=" + urlOf(database),
-				"--spring.datasource.username=" + server.getUsername(),
-				"--spring.datasource.password=" + server.getPassword(),
-				"--shelf.webhooks.workers=1",
-				"--shelf.webhooks.processing-lease=" + LEASE)
-				.redirectErrorStream(true)
-				.redirectOutput(logs.resolve(name + ".log").toFile());
-		builder.environment().remove("SPRING_PROFILES_ACTIVE");
-		builder.environment().put("SHOPIFY_API_KEY", SessionTokens.API_KEY);
-		builder.environment().put("SHOPIFY_API_SECRET", SessionTokens.SECRET);
-		builder.environment().put("SHELF_ENCRYPTION_KEY", ShelfApplicationTest.ENCRYPTION_KEY);
-		builder.environment().put("SHELF_DATA_DIR", logs.resolve("data-" + name).toString());
-		Process child = builder.start();
-		children.add(child);
-		return child;
-	}
-
-	/**
-	 * The test JVM's class path without its test classes: the application as packaged. (Component scanning would
-	 * otherwise pick up test configurations, e.g. the migration module's sample schemas.)
-	 */
-	private static String applicationClassPath() {
-		return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-				.filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("-tests.jar"))
-				.collect(Collectors.joining(File.pathSeparator));
-	}
-
-	private static void awaitReady(Process child, int port) {
-		HttpClient http = HttpClient.newHttpClient();
-		HttpRequest readiness = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness"))
-				.timeout(Duration.ofSeconds(2)).build();
-		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
-			assertThat(child.isAlive()).as("child JVM still running").isTrue();
-			return http.send(readiness, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-		});
 	}
 
 	/** From a few threads at once, as Shopify does; completes when every one is acknowledged with 200. */
@@ -228,30 +155,6 @@ class WebhookCrashRecoveryTests {
 		return jdbc.sql("SELECT count(*) FROM " + table + " t JOIN catalog.shops s ON s.id = t.shop_id "
 				+ "WHERE s.shopify_domain = ?")
 				.param(shop).query(Long.class).single();
-	}
-
-	private Connection connect(String url) throws SQLException {
-		return DriverManager.getConnection(url, server.getUsername(), server.getPassword());
-	}
-
-	private String urlOf(String databaseName) {
-		// jdbc:postgresql://host:port/name?parameters
-		return server.getJdbcUrl().replaceFirst("^(jdbc:postgresql://[^/]+/)[^?]*", "$1" + databaseName);
-	}
-
-	private void printLogs() throws IOException {
-		try (var files = Files.list(logs)) {
-			for (Path log : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
-				System.out.println("===== " + log.getFileName() + " =====");
-				System.out.println(Files.readString(log));
-			}
-		}
-	}
-
-	private static int freePort() throws IOException {
-		try (var socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 	private static List<Long> consecutive(long first, int count) {

@@ -6,6 +6,10 @@
  * {@link dev.shelf.catalog.GlobalId}, the {@code gid://shelf/<Type>/<id>} ids of the GraphQL API. Its GraphQL
  * controllers live in {@code graphql}; entities, repositories and SQL in {@code internal}, hidden from other modules.
  * <p>
+ * Implements the migration module's SPI for its own tables: the background migrations that move the legacy mirror
+ * model (V1) to the generic one ({@code internal.ProductBackfill}, {@code internal.BundleComponentRewrite},
+ * registered by V6).
+ * <p>
  * How data flows through here: a verified session token names a shop → {@code Shops} returns its id, registering it
  * on first sight → every query and command is then scoped by that {@code ShopId}.
  */

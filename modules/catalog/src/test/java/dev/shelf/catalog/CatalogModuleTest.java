@@ -12,11 +12,12 @@ import org.springframework.boot.test.context.SpringBootTest;
  * A catalog module test: the catalog's internals (and migration) on the JVM's real PostgreSQL (see
  * {@code dev.shelf.CatalogTestApplication}), one Spring context shared by every
  * class that carries this annotation. Tests isolate their data with a fresh shop each, as production isolates
- * tenants.
+ * tenants. Background migrations run only when a test runs them.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
-@SpringBootTest
+// The engine's own thread stays off: tests that need background migrations run them (runUntilIdle).
+@SpringBootTest(properties = "shelf.migration.runner-enabled=false")
 @interface CatalogModuleTest {
 }

@@ -1,13 +1,34 @@
 /**
- * Migration: how Shelf changes its data without downtime.
+ * Migration: how Shelf changes its schema and its data without downtime.
  * <p>
- * Owns the {@code migration} PostgreSQL schema and the orchestration of every module's Flyway scripts: each
- * module declares a {@link dev.shelf.migration.ModuleSchema} and {@link dev.shelf.migration.ModuleSchemaMigrations}
- * migrates them one schema at a time, in dependency order. The batched background migration engine and the
- * tenant-import engine arrive here too, known to other modules only through this package.
+ * Owns the {@code migration} PostgreSQL schema and two things every module uses:
+ * <ul>
+ * <li><b>Schema per module.</b> Each module declares a {@link dev.shelf.migration.ModuleSchema}, and
+ * {@link dev.shelf.migration.ModuleSchemaMigrations} runs that module's Flyway scripts inside its own schema, one
+ * schema at a time, in dependency order.</li>
+ * <li><b>Batched background migrations.</b> A module that must change the data of a big table declares a
+ * {@link dev.shelf.migration.BackgroundMigration} bean (the SPI: name, the primary key to walk, one batch as
+ * set-based SQL, an estimate, a final check) and registers it by name from a Flyway script
+ * ({@code migration.register_background_migration}) or lets the engine register it at start-up. The engine
+ * (package {@code internal}) runs one job at a time across all instances (a PostgreSQL advisory lock), batch after
+ * batch, each one short transaction with {@code lock_timeout} and {@code statement_timeout} in which the job's work
+ * and the cursor move commit together — so a {@code kill -9} at any moment loses and repeats nothing. Batch sizes are
+ * tuned toward a target duration (at most ×2 or ÷2 a step); {@link dev.shelf.migration.DatabasePressureCheck}s (lock
+ * waits, long transactions, replication lag built in) and a maximum rate hold batches back; a failing batch is
+ * retried, then split down to one row, and a job fails visibly — status {@code FAILED}, its error, the failed
+ * attempts in {@code background_migration_batches} — when a row cannot be migrated or too many attempts failed.
+ * Operators read progress, rate and time left and pause, resume or retry jobs through
+ * {@link dev.shelf.migration.BackgroundMigrations} (GraphQL {@code backgroundMigrations}, the {@code migrations}
+ * command, metrics {@code shelf.migration.*}). A later contract script gates on a finished job with
+ * {@code SELECT migration.require_completed('<job>')}, which fails the script with the job's state otherwise.</li>
+ * </ul>
+ * Depends on no other module: it knows jobs only through its SPI, and the SQL of a job lives in the module that owns
+ * the job's tables.
  * <p>
- * Depends on no other module. How data flows through here: a module registers its schema → at start-up Flyway
- * applies that module's pending scripts inside its own schema → the history of each schema stays in that schema.
+ * How data flows through here: a module's Flyway script registers a job (FINISHED at once where there is nothing to
+ * migrate) → the runner starts it, walks its key range batch by batch and records every batch and status change →
+ * its final check passes, the job's {@code finish()} runs, the job is FINISHED → the contract script of a later
+ * release passes its gate.
  */
 @org.springframework.modulith.ApplicationModule(allowedDependencies = {})
 package dev.shelf.migration;

@@ -174,10 +174,13 @@ class ShopifyMirror {
 	/** Shopify's variant list is the truth: upsert what it sends, delete (explicitly) what it no longer has. */
 	private void replaceVariants(ShopId shop, long productId, long mirrorId, ShopifyProductData data) {
 		List<ShopifyProductData.Variant> variants = data.variants();
+		// A legacy mirror's variants (product_id still NULL) are the product's too: one Shopify no longer has must go
+		// now, or the backfill would later attach it to the product.
 		jdbc.sql("""
 				DELETE FROM catalog.product_variants
-				WHERE shop_id = :shop AND product_id = :product AND shopify_variant_id <> ALL(:keep::bigint[])""")
-				.param("shop", shop.value()).param("product", productId)
+				WHERE shop_id = :shop AND (product_id = :product OR (product_id IS NULL AND shopify_product_id = :mirror))
+				  AND shopify_variant_id <> ALL(:keep::bigint[])""")
+				.param("shop", shop.value()).param("product", productId).param("mirror", mirrorId)
 				.param("keep", variants.stream().map(ShopifyProductData.Variant::shopifyVariantId).toArray(Long[]::new))
 				.update();
 		writes.insertVariants(shop, productId, mirrorId, writes.currencyOf(shop), variants.stream()
