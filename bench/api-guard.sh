@@ -37,16 +37,13 @@ export SHELF_GRAPHQL_BUCKET_SIZE=1000000000 SHELF_GRAPHQL_RESTORE_RATE=100000000
 bench_require psql postgresql-client
 command -v node >/dev/null || bench_die "node not found (Node.js 18+ runs the load driver)"
 bench_require_free_ports "$SERVER_PORT" "$SHELF_EMBEDDED_DB_PORT"
-jar=app/target/shelf.jar
-[ -f "$jar" ] || { bench_log "building $jar"; ./mvnw -q -B -o package -DskipTests || bench_die "build failed"; }
+bench_require_jar
 
 bench_prepare_run api-guard
 export SHELF_DATA_DIR=$data_dir
 bench_resolve_db "host=localhost port=$SHELF_EMBEDDED_DB_PORT user=postgres dbname=postgres"
 {
-  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "machine: $(nproc) cores, $(uname -m); java: $(java -version 2>&1 | head -1); node: $(node --version)"
-  echo "git: $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+  bench_environment_header
   echo "options: connections=$connections duration=${duration}s warmup=${warmup}s rounds=$rounds products=$products"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$results/environment.txt" >&2

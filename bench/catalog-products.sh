@@ -63,11 +63,7 @@ bench_require pgbench postgresql-contrib
 command -v curl >/dev/null || bench_die "curl not found"
 command -v node >/dev/null || bench_die "node not found (Node.js 18+ runs the load driver)"
 bench_require_free_ports "$SERVER_PORT" "$SHELF_EMBEDDED_DB_PORT"
-jar=app/target/shelf.jar
-if [ ! -f "$jar" ]; then
-  bench_log "building $jar"
-  ./mvnw -q -B -o package -DskipTests || bench_die "build failed (first time: ./mvnw -q -B -o install -DskipTests)"
-fi
+bench_require_jar
 
 bench_prepare_run catalog-products
 

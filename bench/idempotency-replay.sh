@@ -53,12 +53,8 @@ operator_password=bench-operator-$RANDOM$RANDOM
 command -v curl >/dev/null || bench_die "curl not found"
 command -v node >/dev/null || bench_die "node not found (Node.js 18+ runs the load drivers)"
 bench_require_free_ports "$SERVER_PORT" "$SHELF_EMBEDDED_DB_PORT"
-jar=app/target/shelf.jar
-[ "$build" = 1 ] && rm -f "$jar"
-if [ ! -f "$jar" ]; then
-  bench_log "building $jar"
-  ./mvnw -q -B -o -pl app -am package -DskipTests || bench_die "build failed"
-fi
+[ "$build" = 1 ] && rm -f app/target/shelf.jar
+bench_require_jar
 
 bench_prepare_run idempotency-replay
 

@@ -126,6 +126,16 @@ bench_cpu_ms() {
   echo $((ticks * 1000 / hz))
 }
 
+# Sets jar to the packaged application, building it when missing. Maven does not repackage it when only a module
+# changed: delete it first to benchmark new code (BENCHMARKS.md, "Re-running").
+bench_require_jar() {
+  jar=app/target/shelf.jar
+  if [ ! -f "$jar" ]; then
+    bench_log "building $jar"
+    ./mvnw -q -B -o -pl app -am package -DskipTests || bench_die "build failed (offline; the first time run ./mvnw -B verify)"
+  fi
+}
+
 # The lines every benchmark's environment.txt starts with: when, on what, with which Java and Node, at which commit.
 bench_environment_header() {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"

@@ -1,8 +1,11 @@
 /**
  * Migration: how Shelf changes its schema and its data without downtime.
  * <p>
- * Owns the {@code migration} PostgreSQL schema and two things every module uses:
+ * Owns the {@code migration} PostgreSQL schema and what every module uses for background work:
  * <ul>
+ * <li><b>One instance at a time, and queue threads.</b> {@link dev.shelf.migration.AdvisoryLock} runs work on one
+ * instance at a time (purges, the migration runner); {@link dev.shelf.migration.QueueWorkers} are the threads that
+ * drain a queue table (webhook deliveries, usage charges), woken when an item is committed.</li>
  * <li><b>Schema per module.</b> Each module declares a {@link dev.shelf.migration.ModuleSchema}, and
  * {@link dev.shelf.migration.ModuleSchemaMigrations} runs that module's Flyway scripts inside its own schema, one
  * schema at a time, in dependency order.</li>

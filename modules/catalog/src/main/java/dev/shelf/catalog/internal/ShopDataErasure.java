@@ -26,15 +26,9 @@ class ShopDataErasure {
 	}
 
 	ErasedRows eraseBatch(ShopId shop, int batchSize) {
-		for (String table : TABLES) {
-			// An array rather than IN (subquery): PostgreSQL's generic plan for IN with a LIMIT parameter may
-			// hash-join against the whole table.
-			int deleted = jdbc.sql("DELETE FROM " + table + " WHERE id = ANY (ARRAY(SELECT id FROM " + table
-					+ " WHERE shop_id = :shop LIMIT :batch))")
-					.param("shop", shop.value()).param("batch", batchSize).update();
-			if (deleted > 0) {
-				return ErasedRows.of(table, deleted);
-			}
+		ErasedRows batch = ErasedRows.deleteFirstBatch(jdbc, TABLES, shop, batchSize);
+		if (!batch.isEmpty()) {
+			return batch;
 		}
 		return ErasedRows.of("catalog.shops",
 				jdbc.sql("DELETE FROM catalog.shops WHERE id = :shop").param("shop", shop.value()).update());
