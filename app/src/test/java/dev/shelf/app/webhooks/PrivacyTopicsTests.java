@@ -116,6 +116,35 @@ class PrivacyTopicsTests {
 				.containsEntry("catalog.shops", 1L);
 	}
 
+	/**
+	 * The intake remembers each domain's shop id; the erasure deletes the shop's row, so it must make the intake
+	 * forget that id: a shop installing again afterwards is a new tenant, and its deliveries belong to it.
+	 */
+	@Test
+	void aShopInstallingAgainAfterItsErasureIsANewTenantAndItsDeliveriesAreItsOwn() {
+		String shop = uniqueShop("returning");
+		String shopUpdate = "{\"iana_timezone\": \"Europe/Paris\", \"currency\": \"EUR\"}";
+		assertThat(ShopifyWebhooks.delivery(port, "shop/update", shop).body(shopUpdate).send().statusCode()).isEqualTo(200);
+		long erasedId = shopIdOf(shop);
+		ShopifyWebhooks.delivery(port, "shop/redact", shop).body("{\"shop_domain\": \"" + shop + "\"}").send();
+		await().atMost(Duration.ofSeconds(20)).until(() -> erasure(shop).path("completed").asBoolean());
+
+		var again = ShopifyWebhooks.delivery(port, "shop/update", shop).body(shopUpdate);
+		assertThat(again.send().statusCode()).isEqualTo(200);
+
+		long newId = shopIdOf(shop);
+		assertThat(newId).isNotEqualTo(erasedId);
+		assertThat(jdbc.sql("SELECT shop_id FROM webhooks.deliveries WHERE webhook_id = ?").param(again.webhookId())
+				.query(Long.class).single()).isEqualTo(newId);
+		await().atMost(Duration.ofSeconds(20)).until(() -> "UPDATED".equals(jdbc.sql(
+				"SELECT outcome FROM webhooks.deliveries WHERE webhook_id = ?").param(again.webhookId())
+				.query(String.class).optional().orElse(null)));
+	}
+
+	private long shopIdOf(String domain) {
+		return jdbc.sql("SELECT id FROM catalog.shops WHERE shopify_domain = ?").param(domain).query(Long.class).single();
+	}
+
 	@Test
 	void customerRedactForgetsTheCustomerInBillingAndInStoredBodiesAndNothingElse() {
 		String shop = uniqueShop("forget");
