@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# The API guard rails' cost per request: the same products query, the same data, the same load, on Shelf started
-# twice in one run — once with the guard (query cost computed and limited, the shop's rate-limit bucket admitted with
-# its PostgreSQL upsert, extensions.cost written) and once without it (SHELF_GRAPHQL_COST_ENABLED=false) — alternately,
-# --rounds times each, so drift of the machine hits both alike. The bucket is sized so nothing is throttled: what is
-# measured is the check, not the refusals. Reports requests/s and p50/p99 of each, CPU per request (Shelf's JVM and
-# PostgreSQL, from /proc), and the ratios guard/no guard (target: throughput overhead <= 5 %).
+# The API guard rails' cost per request: the same products query, the same data, the same load, on two instances of
+# Shelf running side by side on one database — one with the guard (query cost computed and limited, the shop's
+# rate-limit bucket admitted with its PostgreSQL statement, extensions.cost written), one without it
+# (SHELF_GRAPHQL_COST_ENABLED=false). Both are warmed up, then loaded in turn, one at a time, --rounds times each in
+# the order guard, no guard, no guard, guard, guard, … so slow drift of the machine hits both alike, and each pair
+# of neighbouring rounds gives one ratio. The bucket is sized so nothing is throttled: what is measured is the check,
+# not the refusals. Reports requests/s and p50/p99 of each, CPU per request (the loaded instance's JVM and
+# PostgreSQL, from /proc), the ratios guard/no guard over all rounds and the median of the per-pair ratios
+# (target: throughput overhead <= 5 %).
 #
-# Usage: bench/api-guard.sh [--connections 8] [--duration 20] [--warmup 30] [--rounds 2] [--products 2000]
-# Ports: SERVER_PORT (default 18180) and SHELF_EMBEDDED_DB_PORT (default 18181), both must be free.
+# Usage: bench/api-guard.sh [--connections 8] [--duration 15] [--warmup 60] [--rounds 10] [--products 2000]
+# Ports: SERVER_PORT (default 18180; the instance without the guard takes SERVER_PORT + 2) and SHELF_EMBEDDED_DB_PORT
+# (default 18181), all must be free.
 # Needs: JDK 17+, Node.js 18+, psql (Debian postgresql-client), curl.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,7 +19,7 @@ cd "$root"
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
 
-connections=8 duration=20 warmup=30 rounds=2 products=2000
+connections=8 duration=15 warmup=60 rounds=10 products=2000
 while [ $# -gt 0 ]; do
   case $1 in
     --connections) connections=$2; shift 2 ;;
@@ -49,34 +53,64 @@ bench_resolve_db "host=localhost port=$SHELF_EMBEDDED_DB_PORT user=postgres dbna
 } | tee "$results/environment.txt" >&2
 
 query='{ products(first: 20) { nodes { id title variants(first: 5) { nodes { id price { amount } } } } } }'
+# One secret for both instances, so one session token is valid on both.
+export SHOPIFY_API_KEY=bench-api-key SHOPIFY_API_SECRET=bench-secret-0123456789abcdef0123456789abcdef
+noguard_port=$((SERVER_PORT + 2))
+bench_require_free_ports "$noguard_port"
 
-# --- data, once: one shop with --products products of 3 variants (the generator's SQL, see BENCHMARKS.md)
+# --- the instance with the guard, with the embedded PostgreSQL; data: one shop with --products products of 3 variants
 SHELF_GRAPHQL_COST_ENABLED=true bench_start_shelf "$data_dir"
+guard_pid=$SHELF_PID
 bench/generate-data.sh --db "$BENCH_DB" --shops 1 --products "$products" --shop-prefix bench-guard \
   | tee "$results/generate.txt" >&2
 shop=$(bench_psql -Atc "SELECT shopify_domain FROM catalog.shops WHERE shopify_domain LIKE 'bench-guard%' ORDER BY id LIMIT 1")
 [ -n "$shop" ] || bench_die "the generator made no bench-guard shop"
-bench_stop_shelf "$data_dir"
+postmaster=$(head -1 "$data_dir/postgres/postmaster.pid")
 
-run() { # $1 label (guard|noguard), $2 round
-  local label=$1 round=$2 postmaster before after token
-  SHELF_GRAPHQL_COST_ENABLED=$([ "$label" = guard ] && echo true || echo false) bench_start_shelf "$data_dir"
-  token=$(java -jar "$jar" dev-token --shop="$shop" --ttl-seconds=3600)
-  postmaster=$(head -1 "$data_dir/postgres/postmaster.pid")
-  SHELF_TOKEN=$token node bench/graphql-load.mjs --url "http://localhost:$SERVER_PORT/graphql" --query "$query" \
-    --connections "$connections" --duration "$warmup" --label "$label-$round-warmup" --allow-empty >/dev/null
-  before="$(bench_cpu_ms "$SHELF_PID") $(bench_cpu_ms "$postmaster" 1)"
-  SHELF_TOKEN=$token node bench/graphql-load.mjs --url "http://localhost:$SERVER_PORT/graphql" --query "$query" \
+# --- the instance without the guard, on the same database
+noguard_dir=$(mktemp -d /tmp/shelf-bench-noguard.XXXXXX)
+stop_noguard() {
+  [ -n "${noguard_pid:-}" ] && kill "$noguard_pid" 2>/dev/null && wait "$noguard_pid" 2>/dev/null
+  [ -f "$noguard_dir/shelf.log" ] && cp "$noguard_dir/shelf.log" "$results/shelf-noguard.log"
+  rm -rf "$noguard_dir"
+}
+trap 'status=$?; stop_noguard; (exit $status); bench_cleanup' EXIT
+bench_log "starting Shelf without the guard (http :$noguard_port, on the same database)"
+SHELF_DATA_DIR="$noguard_dir" SPRING_PROFILES_ACTIVE=dev SERVER_PORT=$noguard_port SHELF_GRAPHQL_COST_ENABLED=false \
+  SPRING_DATASOURCE_URL="jdbc:postgresql://localhost:$SHELF_EMBEDDED_DB_PORT/postgres" SPRING_DATASOURCE_USERNAME=postgres \
+  java ${BENCH_JAVA_OPTS:-} -jar "$jar" >"$noguard_dir/shelf.log" 2>&1 &
+noguard_pid=$!
+deadline=$((SECONDS + 180))
+until curl -fs "localhost:$noguard_port/actuator/health/readiness" 2>/dev/null | grep -q '"UP"'; do
+  kill -0 "$noguard_pid" 2>/dev/null || { tail -50 "$noguard_dir/shelf.log" >&2; bench_die "Shelf without the guard exited"; }
+  [ "$SECONDS" -lt "$deadline" ] || bench_die "Shelf without the guard not ready after 180 s"
+  sleep 0.5
+done
+token=$(java -jar "$jar" dev-token --shop="$shop" --ttl-seconds=7200)
+
+load() { # $1 label (guard|noguard), $2 round (warmup: not measured)
+  local label=$1 round=$2 port=$SERVER_PORT pid=$guard_pid before after
+  [ "$label" = noguard ] && port=$noguard_port pid=$noguard_pid
+  if [ "$round" = warmup ]; then
+    SHELF_TOKEN=$token node bench/graphql-load.mjs --url "http://localhost:$port/graphql" --query "$query" \
+      --connections "$connections" --duration "$warmup" --label "$label-warmup" --allow-empty >/dev/null
+    return
+  fi
+  before="$(bench_cpu_ms "$pid") $(bench_cpu_ms "$postmaster" 1)"
+  SHELF_TOKEN=$token node bench/graphql-load.mjs --url "http://localhost:$port/graphql" --query "$query" \
     --connections "$connections" --duration "$duration" --label "$label-$round" --expect-path data.products.nodes \
     --json "$results/$label-$round.json" | tee -a "$results/load.txt" >&2
-  after="$(bench_cpu_ms "$SHELF_PID") $(bench_cpu_ms "$postmaster" 1)"
+  after="$(bench_cpu_ms "$pid") $(bench_cpu_ms "$postmaster" 1)"
   echo "$before $after" > "$results/$label-$round.cpu"
-  bench_stop_shelf "$data_dir"
 }
+bench_log "warming up both instances, ${warmup} s each"
+load guard warmup
+load noguard warmup
 for round in $(seq 1 "$rounds"); do
-  run guard "$round"
-  run noguard "$round"
+  if [ $((round % 2)) = 1 ]; then load guard "$round"; load noguard "$round"
+  else load noguard "$round"; load guard "$round"; fi
 done
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$results/environment.txt" >&2
 
 node - "$results" "$rounds" <<'JS' | tee "$results/summary.txt"
 const fs = require('fs');
@@ -102,6 +136,19 @@ console.log(line('noguard'));
 const g = sum.guard, n = sum.noguard;
 const throughput = (g.req / g.s) / (n.req / n.s);
 const cpu = ((g.jvm + g.pg) / g.req) / ((n.jvm + n.pg) / n.req);
+const pairs = [];
+for (let r = 1; r <= rounds; r++) {
+  const g = JSON.parse(fs.readFileSync(`${dir}/guard-${r}.json`)), n = JSON.parse(fs.readFileSync(`${dir}/noguard-${r}.json`));
+  const [gj0, gp0, gj1, gp1] = fs.readFileSync(`${dir}/guard-${r}.cpu`, 'utf8').trim().split(/\s+/).map(Number);
+  const [nj0, np0, nj1, np1] = fs.readFileSync(`${dir}/noguard-${r}.cpu`, 'utf8').trim().split(/\s+/).map(Number);
+  pairs.push({ throughput: (g.requests / g.durationSeconds) / (n.requests / n.durationSeconds),
+    cpu: ((gj1 - gj0 + gp1 - gp0) / g.requests) / ((nj1 - nj0 + np1 - np0) / n.requests) });
+}
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+console.log(`per round, throughput with / without: ${pairs.map((p) => (100 * p.throughput).toFixed(1)).join(' ')} %`);
+console.log(`per round, CPU per request with / without: ${pairs.map((p) => (100 * p.cpu).toFixed(1)).join(' ')} %`);
+console.log(`median of the rounds: throughput ${(100 * median(pairs.map((p) => p.throughput))).toFixed(1)} %, ` +
+  `CPU per request ${(100 * median(pairs.map((p) => p.cpu))).toFixed(1)} %`);
 console.log(`throughput with guard / without: ${(100 * throughput).toFixed(1)} % (overhead ${(100 * (1 - throughput)).toFixed(1)} %); ` +
   `CPU per request with / without: ${(100 * cpu).toFixed(1)} % (overhead ${(100 * (cpu - 1)).toFixed(1)} %)`);
 JS
