@@ -69,9 +69,12 @@ postmaster=$(head -1 "$data_dir/postgres/postmaster.pid")
 
 # --- the instance without the guard, on the same database
 noguard_dir=$(mktemp -d /tmp/shelf-bench-noguard.XXXXXX)
-stop_noguard() {
-  [ -n "${noguard_pid:-}" ] && kill "$noguard_pid" 2>/dev/null && wait "$noguard_pid" 2>/dev/null
-  [ -f "$noguard_dir/shelf.log" ] && cp "$noguard_dir/shelf.log" "$results/shelf-noguard.log"
+stop_noguard() { # never fails: it runs in the exit trap, before the common clean-up
+  if [ -n "${noguard_pid:-}" ]; then
+    kill "$noguard_pid" 2>/dev/null || true
+    wait "$noguard_pid" 2>/dev/null || true
+  fi
+  if [ -f "$noguard_dir/shelf.log" ]; then cp "$noguard_dir/shelf.log" "$results/shelf-noguard.log" || true; fi
   rm -rf "$noguard_dir"
 }
 trap 'status=$?; stop_noguard; (exit $status); bench_cleanup' EXIT
