@@ -72,8 +72,8 @@ BEGIN
 
     INSERT INTO shop_settings (shop_id, settings, updated)
     SELECT first_id + n - 1,
-           CASE WHEN n % 997 = 0 THEN '{"btn-text": "Buy now", "product-with-li'
-                ELSE jsonb_build_object(
+           CASE WHEN n % 997 = 0 THEN text '{"btn-text": "Buy now", "product-with-li'
+                ELSE (jsonb_build_object(
                             'product-with-link', (ARRAY['1', '0', NULL, 'yes'])[n % 4 + 1],
                             'showPrice', (ARRAY['0', '1', ''])[n % 3 + 1],
                             'hide_sold_out', (ARRAY[NULL, '1'])[n % 2 + 1],
@@ -84,8 +84,8 @@ BEGIN
                             'custom_css', CASE WHEN n % 5 = 0 THEN '.shelf { margin: 0 }' END,
                             'lang', (ARRAY['en', 'de', 'fr'])[n % 3 + 1])
                      || CASE WHEN n % 11 = 0 THEN jsonb_build_object('legacy-widget-mode', 'compact')
-                             ELSE '{}'::jsonb END
-           END::text,
+                             ELSE '{}'::jsonb END)::text
+           END,
            timestamp '2020-01-01' + n * interval '1 minute'
     FROM generate_series(1, tenants) n
     WHERE n % 23 <> 0;
