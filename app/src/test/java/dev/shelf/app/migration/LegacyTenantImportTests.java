@@ -1,5 +1,10 @@
 package dev.shelf.app.migration;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,6 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import dev.shelf.app.cli.ImportTenantsCommand;
 import dev.shelf.catalog.Shop;
 import dev.shelf.catalog.Shops;
 import dev.shelf.migration.TenantImportOptions;
@@ -23,6 +29,7 @@ import dev.shelf.support.ShelfApplicationTest;
 import dev.shelf.testing.LegacyApp;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -363,5 +370,45 @@ class LegacyTenantImportTests {
 		assertThat(report(false, 3).status()).isEqualTo(TenantImportStatus.IMPORTED);
 		assertThat(report(false, 3).attempts()).isEqualTo(2);
 		assertThat(orderIds(shop)).hasSize(50);
+	}
+
+	@Test
+	void theImportTenantsCommandRunsADryRunThenTheImportAndWritesItsReport(@TempDir Path directory) throws Exception {
+		legacyApp.generate(prefix, 55, 50, 52);
+		Path report = directory.resolve("report.json");
+
+		assertThat(command("--dry-run", "--concurrency=3")).isZero();
+		assertThat(out.toString(StandardCharsets.UTF_8)).contains("Dry run (nothing written): FINISHED — 54 would be imported, 1 skipped, 0 failed")
+				.contains("skipped " + domain(50) + ": uninstalled in the legacy app")
+				.contains("catalog.shop-settings legacy-widget-mode");
+		assertThat(shops.findByDomain(domain(1))).isEmpty();
+		out.reset();
+
+		assertThat(command("--run", "--report=" + report)).isZero();
+
+		assertThat(out.toString(StandardCharsets.UTF_8)).contains("FINISHED [" + "#".repeat(30) + "] 100.0 %")
+				.contains("54 imported, 1 skipped, 0 failed");
+		JsonNode written = JSON.readTree(Files.readString(report));
+		assertThat(written.path("run").path("imported").asString()).isEqualTo("54");
+		List<JsonNode> ours = written.path("tenants").valueStream()
+				.filter(t -> t.path("tenant").asString().toLowerCase(java.util.Locale.ROOT).startsWith(prefix)).toList();
+		assertThat(ours).hasSize(55);
+		assertThat(ours).filteredOn(t -> t.path("tenant").asString().equals(domain(11))).singleElement()
+				.satisfies(t -> assertThat(t.path("problems").valueStream().map(p -> p.path("field").asString()))
+						.contains("legacy-widget-mode"));
+		assertThat(shops.findByDomain(domain(1))).isPresent();
+		assertThat(command("--run")).as("nothing left to import is a success").isZero();
+		assertThat(command("--walk")).isEqualTo(2);
+	}
+
+	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+	private int command(String... args) {
+		List<String> all = new ArrayList<>(List.of(args));
+		all.add("--url=http://localhost:" + port + "/graphql");
+		all.add("--poll-ms=50");
+		return ImportTenantsCommand.run(all.toArray(String[]::new),
+				Map.of("SHELF_OPERATOR_PASSWORD", ShelfApplicationTest.OPERATOR_PASSWORD), false,
+				new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
 	}
 }
