@@ -73,6 +73,9 @@ class LegacyTenantImportTests {
 	@Autowired
 	Shops shops;
 
+	@Autowired
+	dev.shelf.billing.Billing billing;
+
 	String prefix;
 
 	@BeforeEach
@@ -370,6 +373,28 @@ class LegacyTenantImportTests {
 		assertThat(report(false, 3).status()).isEqualTo(TenantImportStatus.IMPORTED);
 		assertThat(report(false, 3).attempts()).isEqualTo(2);
 		assertThat(orderIds(shop)).hasSize(50);
+	}
+
+	@Test
+	void anErasedImportedShopIsForgottenByTheImportAndNeverImportedAgain() {
+		legacyApp.generate(prefix, 3, 50, 50);
+		importAll();
+		Shop erased = shops.findByDomain(domain(1)).orElseThrow();
+
+		while (!billing.eraseBatch(erased.id(), 1000).isEmpty()) {
+			// batch after batch, as shop/redact does
+		}
+		while (!shops.eraseBatch(erased.id(), 1000).isEmpty()) {
+			// the shop's own row goes last
+		}
+
+		assertThat(jdbc.sql("SELECT count(*) FROM migration.tenant_imports t WHERE t::text ILIKE ?")
+				.param("%" + domain(1) + "%").query(Long.class).single()).as("the domain is forgotten").isZero();
+		TenantImportRun again = importAll();
+		assertThat(again.alreadySettled()).isEqualTo(3);
+		assertThat(again.imported()).isZero();
+		assertThat(shops.findByDomain(domain(1))).as("not brought back from the legacy app").isEmpty();
+		assertThat(imports.tenants(false, null, 0, 100_000)).extracting(TenantImportRecord::tenant).contains("(erased)");
 	}
 
 	@Test

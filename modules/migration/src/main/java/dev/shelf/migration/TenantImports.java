@@ -38,6 +38,15 @@ public interface TenantImports {
 	 */
 	List<TenantImportRecord> tenants(boolean dryRun, TenantImportStatus status, long afterLegacyId, int limit);
 
+	/**
+	 * Forgets what the import holds of a tenant that is being erased (Shopify's {@code shop/redact}): its key and its
+	 * report. Its identity (a hash of the key) and status stay, so that no later run imports it again from the legacy
+	 * app. Idempotent.
+	 *
+	 * @return whether the import knew the tenant
+	 */
+	boolean forget(String tenantKey);
+
 	/** The outcome of {@link #start}: the run, or why none started. */
 	record Started(TenantImportRun run, String refusal) {
 

@@ -29,7 +29,11 @@ CREATE TABLE migration.tenant_import_runs (
 -- counts, per step: {"<step>": {"problems": [{"field": …, "message": …}], "problemsNotKept": n, "counts": {…}}}).
 CREATE TABLE migration.tenant_imports (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    tenant      text        NOT NULL,
+    -- The tenant's identity: SHA-256 (hex) of its key in lower case. Its key itself (a shop domain, personal data
+    -- under GDPR) is only for people to read, and is forgotten (NULL) when the shop is erased; the hash stays, so no
+    -- later run imports an erased shop again.
+    tenant_hash text        NOT NULL,
+    tenant      text,
     legacy_id   bigint      NOT NULL,
     status      text        NOT NULL DEFAULT 'PENDING',
     steps_done  text[]      NOT NULL DEFAULT '{}',
@@ -42,8 +46,7 @@ CREATE TABLE migration.tenant_imports (
     started_at  timestamptz,
     finished_at timestamptz,
     updated_at  timestamptz NOT NULL DEFAULT now(),
-    -- A shop domain: short, so the unique index needs no hash column.
-    CONSTRAINT tenant_imports_tenant_key UNIQUE (tenant),
+    CONSTRAINT tenant_imports_tenant_hash_key UNIQUE (tenant_hash),
     CONSTRAINT tenant_imports_tenant_check CHECK (length(tenant) BETWEEN 1 AND 255),
     CONSTRAINT tenant_imports_status_check
         CHECK (status IN ('PENDING', 'RUNNING', 'IMPORTED', 'SKIPPED', 'FAILED'))

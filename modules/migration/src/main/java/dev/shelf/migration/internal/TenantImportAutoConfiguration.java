@@ -37,12 +37,10 @@ public class TenantImportAutoConfiguration {
 			ObjectProvider<LegacyTenantSource> source, ObjectProvider<TenantImportStep> steps,
 			ObjectProvider<LegacyDatabase> legacy, ObjectProvider<MeterRegistry> meterRegistry,
 			TenantImportProperties properties) {
-		var ordered = steps.orderedStream().toList();
-		if (ordered.stream().map(TenantImportStep::name).distinct().count() != ordered.size()) {
-			throw new IllegalStateException("Two tenant import steps have the same name: " + ordered);
-		}
+		// Steps are looked up when a run starts, not now: they depend on their modules' services, which may depend on
+		// TenantImports themselves (the catalog's shop erasure forgets imported tenants).
 		return new TenantImportEngine(dataSource, new TenantImportStore(JdbcClient.create(dataSource)),
-				source::getIfAvailable, ordered, legacy::getIfAvailable, new TransactionTemplate(transactionManager),
+				source::getIfAvailable, () -> steps.orderedStream().toList(), legacy::getIfAvailable, new TransactionTemplate(transactionManager),
 				properties, new TenantImportMetrics(meterRegistry.getIfAvailable(SimpleMeterRegistry::new)));
 	}
 }

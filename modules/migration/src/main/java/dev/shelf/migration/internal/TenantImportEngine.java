@@ -69,7 +69,7 @@ class TenantImportEngine implements TenantImports, SmartLifecycle {
 	private final JdbcClient jdbc;
 	private final TenantImportStore store;
 	private final Supplier<LegacyTenantSource> source;
-	private final List<TenantImportStep> steps;
+	private final Supplier<List<TenantImportStep>> stepBeans;
 	private final Supplier<LegacyDatabase> configuredLegacy;
 	private final TransactionTemplate transactions;
 	private final TenantImportProperties properties;
@@ -82,13 +82,13 @@ class TenantImportEngine implements TenantImports, SmartLifecycle {
 	private volatile boolean running;
 
 	TenantImportEngine(DataSource dataSource, TenantImportStore store, Supplier<LegacyTenantSource> source,
-			List<TenantImportStep> steps, Supplier<LegacyDatabase> configuredLegacy, TransactionTemplate transactions,
+			Supplier<List<TenantImportStep>> steps, Supplier<LegacyDatabase> configuredLegacy, TransactionTemplate transactions,
 			TenantImportProperties properties, TenantImportMetrics metrics) {
 		this.dataSource = dataSource;
 		this.jdbc = JdbcClient.create(dataSource);
 		this.store = store;
 		this.source = source;
-		this.steps = steps;
+		this.stepBeans = steps;
 		this.configuredLegacy = configuredLegacy;
 		this.transactions = transactions;
 		this.properties = properties;
@@ -155,7 +155,8 @@ class TenantImportEngine implements TenantImports, SmartLifecycle {
 	}
 
 	/** What a run needs, checked before anything starts. */
-	private record Plan(TenantImportOptions options, LegacyDatabase legacy, LegacyTenantSource source, int concurrency) {
+	private record Plan(TenantImportOptions options, LegacyDatabase legacy, LegacyTenantSource source,
+			List<TenantImportStep> steps, int concurrency) {
 	}
 
 	private Plan plan(TenantImportOptions options) {
@@ -171,7 +172,12 @@ class TenantImportEngine implements TenantImports, SmartLifecycle {
 		if (stopping) {
 			throw new IllegalStateException("Shelf is shutting down");
 		}
-		return new Plan(options, legacy, tenants,
+		List<TenantImportStep> steps = stepBeans.get();
+		if (steps.stream().map(TenantImportStep::name).distinct().count() != steps.size()) {
+			throw new IllegalStateException("Two tenant import steps have the same name: "
+					+ steps.stream().map(TenantImportStep::name).toList());
+		}
+		return new Plan(options, legacy, tenants, steps,
 				options.concurrency() == 0 ? properties.concurrency() : options.concurrency());
 	}
 
@@ -291,7 +297,7 @@ class TenantImportEngine implements TenantImports, SmartLifecycle {
 			if (!dryRun) {
 				store.claim(tenant.key(), progress.id);
 			}
-			for (TenantImportStep step : steps) {
+			for (TenantImportStep step : plan.steps()) {
 				if (stepsDone.contains(step.name())) {
 					continue;
 				}
@@ -411,6 +417,11 @@ class TenantImportEngine implements TenantImports, SmartLifecycle {
 		return progress.dryRecords.stream()
 				.filter(record -> record.legacyId() > afterLegacyId && (status == null || record.status() == status))
 				.sorted(Comparator.comparingLong(TenantImportRecord::legacyId)).limit(limit).toList();
+	}
+
+	@Override
+	public boolean forget(String tenantKey) {
+		return store.forget(tenantKey);
 	}
 
 	// ---- lifecycle: a shutdown lets the tenants in flight finish their step; the rest wait for the next run ----

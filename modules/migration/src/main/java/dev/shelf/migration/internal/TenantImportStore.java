@@ -1,5 +1,8 @@
 package dev.shelf.migration.internal;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -7,8 +10,10 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,6 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
 class TenantImportStore {
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/** What the report shows of a tenant whose key was forgotten. */
+	static final String ERASED = "(erased)";
 
 	private static final String RUN_COLUMNS = "id, status, concurrency, actor, tenants_total, already_settled, "
 			+ "imported, skipped, failed, problems, last_error, started_at, finished_at";
@@ -76,12 +84,25 @@ class TenantImportStore {
 
 	// ---- tenants ----
 
-	/** Lists a page of legacy tenants in the state table (once each) and returns the state of each. */
+	/** A tenant's identity in the state table: SHA-256 of its key in lower case, in hex. */
+	static String hash(String tenant) {
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256")
+					.digest(tenant.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+			return HexFormat.of().formatHex(digest);
+		}
+		catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException("Every JVM has SHA-256", e);
+		}
+	}
+
+	/** Lists a page of legacy tenants in the state table (once each) and returns the state of each, by key. */
 	Map<String, Stored> register(List<LegacyTenant> page) {
 		jdbc.sql("""
-				INSERT INTO migration.tenant_imports (tenant, legacy_id)
-				SELECT * FROM unnest(:tenants::text[], :ids::bigint[])
-				ON CONFLICT (tenant) DO NOTHING""")
+				INSERT INTO migration.tenant_imports (tenant_hash, tenant, legacy_id)
+				SELECT * FROM unnest(:hashes::text[], :tenants::text[], :ids::bigint[])
+				ON CONFLICT (tenant_hash) DO NOTHING""")
+				.param("hashes", page.stream().map(t -> hash(t.key())).toArray(String[]::new))
 				.param("tenants", page.stream().map(LegacyTenant::key).toArray(String[]::new))
 				.param("ids", page.stream().map(LegacyTenant::legacyId).toArray(Long[]::new))
 				.update();
@@ -89,14 +110,34 @@ class TenantImportStore {
 	}
 
 	Map<String, Stored> find(List<LegacyTenant> page) {
-		Map<String, Stored> states = new HashMap<>();
-		jdbc.sql("SELECT tenant, status, steps_done FROM migration.tenant_imports WHERE tenant = ANY (:tenants)")
-				.param("tenants", page.stream().map(LegacyTenant::key).toArray(String[]::new))
+		Map<String, Stored> byHash = new HashMap<>();
+		jdbc.sql("SELECT tenant_hash, status, steps_done FROM migration.tenant_imports WHERE tenant_hash = ANY (:hashes)")
+				.param("hashes", page.stream().map(t -> hash(t.key())).toArray(String[]::new))
 				.query((ResultSet row) -> {
-					states.put(row.getString("tenant"), new Stored(TenantImportStatus.valueOf(row.getString("status")),
+					byHash.put(row.getString("tenant_hash"), new Stored(TenantImportStatus.valueOf(row.getString("status")),
 							Set.of((String[]) row.getArray("steps_done").getArray())));
 				});
+		Map<String, Stored> states = new HashMap<>();
+		page.forEach(tenant -> {
+			Stored stored = byHash.get(hash(tenant.key()));
+			if (stored != null) {
+				states.put(tenant.key(), stored);
+			}
+		});
 		return states;
+	}
+
+	/**
+	 * Forgets a tenant's key and report (a shop's erasure): its hash and status stay, so no later run imports it again.
+	 *
+	 * @return whether the import knew the tenant
+	 */
+	boolean forget(String tenant) {
+		return jdbc.sql("""
+				UPDATE migration.tenant_imports SET tenant = NULL, report = '{}', reason = NULL, last_error = NULL,
+				    updated_at = now()
+				WHERE tenant_hash = :hash""")
+				.param("hash", hash(tenant)).update() == 1;
 	}
 
 	/** Committed at once (autocommit): a tenant killed from here on is found RUNNING, and resumed. */
@@ -104,8 +145,8 @@ class TenantImportStore {
 		jdbc.sql("""
 				UPDATE migration.tenant_imports SET status = 'RUNNING', attempts = attempts + 1, run_id = :run,
 				    started_at = now(), updated_at = now()
-				WHERE tenant = :tenant""")
-				.param("tenant", tenant).param("run", runId).update();
+				WHERE tenant_hash = :hash""")
+				.param("hash", hash(tenant)).param("run", runId).update();
 	}
 
 	/** In the step's transaction: its report, its name among the steps done, and the skip if it decided one. */
@@ -116,8 +157,8 @@ class TenantImportStore {
 				    status = CASE WHEN :skip::text IS NULL THEN status ELSE 'SKIPPED' END,
 				    reason = :skip::text, last_error = NULL,
 				    finished_at = CASE WHEN :skip::text IS NULL THEN NULL ELSE now() END, updated_at = now()
-				WHERE tenant = :tenant""")
-				.param("tenant", tenant).param("step", step).param("report", JSON.writeValueAsString(report))
+				WHERE tenant_hash = :hash""")
+				.param("hash", hash(tenant)).param("step", step).param("report", JSON.writeValueAsString(report))
 				.param("skip", skipReason).update();
 	}
 
@@ -125,16 +166,16 @@ class TenantImportStore {
 		jdbc.sql("""
 				UPDATE migration.tenant_imports SET status = 'IMPORTED', last_error = NULL, finished_at = now(),
 				    updated_at = now()
-				WHERE tenant = :tenant""")
-				.param("tenant", tenant).update();
+				WHERE tenant_hash = :hash""")
+				.param("hash", hash(tenant)).update();
 	}
 
 	void failed(String tenant, String error) {
 		jdbc.sql("""
 				UPDATE migration.tenant_imports SET status = 'FAILED', last_error = :error, finished_at = now(),
 				    updated_at = now()
-				WHERE tenant = :tenant""")
-				.param("tenant", tenant).param("error", error).update();
+				WHERE tenant_hash = :hash""")
+				.param("hash", hash(tenant)).param("error", error).update();
 	}
 
 	List<TenantImportRecord> page(TenantImportStatus status, long afterLegacyId, int limit) {
@@ -145,7 +186,8 @@ class TenantImportStore {
 				ORDER BY legacy_id LIMIT :limit""")
 				.param("after", afterLegacyId).param("status", status == null ? null : status.name())
 				.param("limit", limit)
-				.query((row, n) -> record(row.getString("tenant"), row.getLong("legacy_id"),
+				.query((row, n) -> record(row.getString("tenant") == null ? ERASED : row.getString("tenant"),
+						row.getLong("legacy_id"),
 						TenantImportStatus.valueOf(row.getString("status")), row.getLong("attempts"),
 						Arrays.asList((String[]) row.getArray("steps_done").getArray()), row.getString("reason"),
 						row.getString("last_error"), JSON.readTree(row.getString("report")),
