@@ -88,17 +88,11 @@ public final class ImportTenantsCommand {
 			return 2;
 		}
 		var command = new ImportTenantsCommand(out, new OperatorApi(URI.create(url), password), terminal);
-		try {
-			return command.importTenants(dryRun, concurrency, report, Duration.ofMillis(pollMillis), err);
-		}
-		catch (IOException | IllegalStateException e) {
-			err.println("Could not reach Shelf at " + url + ": " + e.getMessage());
-			return 1;
-		}
-		catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-			return 130;
-		}
+		Path reportFile = report;
+		boolean dry = dryRun;
+		Integer threads = concurrency;
+		Duration poll = Duration.ofMillis(pollMillis);
+		return OperatorApi.exitCodeOf(url, err, () -> command.importTenants(dry, threads, reportFile, poll, err));
 	}
 
 	private int importTenants(boolean dryRun, Integer concurrency, Path report, Duration poll, PrintStream err)

@@ -76,9 +76,12 @@ public final class MigrationsCommand {
 			return 2;
 		}
 		var command = new MigrationsCommand(out, err, URI.create(url), password, terminal);
-		try {
-			String job = words.size() > 1 ? words.get(1) : null;
-			switch (words.get(0)) {
+		String job = words.size() > 1 ? words.get(1) : null;
+		String verb = words.get(0);
+		boolean waitForJobs = wait;
+		Duration poll = Duration.ofMillis(pollMillis);
+		return OperatorApi.exitCodeOf(url, err, () -> {
+			switch (verb) {
 				case "status":
 					return command.status();
 				case "pause":
@@ -87,22 +90,14 @@ public final class MigrationsCommand {
 						err.println(USAGE);
 						return 2;
 					}
-					return command.change(words.get(0), job);
+					return command.change(verb, job);
 				case "run":
-					return command.run(job, wait, Duration.ofMillis(pollMillis));
+					return command.run(job, waitForJobs, poll);
 				default:
 					err.println(USAGE);
 					return 2;
 			}
-		}
-		catch (IOException | IllegalStateException e) {
-			err.println("Could not reach Shelf at " + url + ": " + e.getMessage());
-			return 1;
-		}
-		catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-			return 130;
-		}
+		});
 	}
 
 	private int status() throws IOException, InterruptedException {

@@ -1,6 +1,7 @@
 package dev.shelf.app.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,6 +36,27 @@ final class OperatorApi {
 
 	static String defaultUrl(Map<String, String> environment) {
 		return "http://localhost:" + environment.getOrDefault("SERVER_PORT", "8080") + "/graphql";
+	}
+
+	/** A command's conversation with Shelf, returning its exit code. */
+	@FunctionalInterface
+	interface Conversation {
+		int run() throws IOException, InterruptedException;
+	}
+
+	/** Runs a command's conversation: an unreachable Shelf or an error answer is exit code 1, an interrupt 130. */
+	static int exitCodeOf(String url, PrintStream err, Conversation conversation) {
+		try {
+			return conversation.run();
+		}
+		catch (IOException | IllegalStateException e) {
+			err.println("Could not reach Shelf at " + url + ": " + e.getMessage());
+			return 1;
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			return 130;
+		}
 	}
 
 	/** @return the answer's {@code data} */
