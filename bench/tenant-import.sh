@@ -92,6 +92,8 @@ imported=$(q "SELECT count(*) FROM migration.tenant_imports WHERE status = 'IMPO
 skipped=$(q "SELECT count(*) FROM migration.tenant_imports WHERE status = 'SKIPPED'")
 failed=$(q "SELECT count(*) FROM migration.tenant_imports WHERE status <> 'IMPORTED' AND status <> 'SKIPPED'")
 problems=$(q "SELECT coalesce(sum(problems), 0) FROM migration.tenant_import_runs WHERE id = (SELECT max(id) FROM migration.tenant_import_runs)")
+# The run's own length (its record: start to last tenant), without the CLI's JVM start and report download.
+engine_ms=$(q "SELECT round(extract(epoch FROM finished_at - started_at) * 1000) FROM migration.tenant_import_runs WHERE id = (SELECT max(id) FROM migration.tenant_import_runs)")
 orders=$(( $(q "SELECT count(*) FROM billing.orders") - orders_before ))
 shops=$(q "SELECT count(*) FROM catalog.shops WHERE imported_at IS NOT NULL")
 # Every imported shop: as many orders as its 50 newest legacy orders hold valid ones (exact check, per shop).
@@ -107,7 +109,8 @@ orders_after_rerun=$(( $(q "SELECT count(*) FROM billing.orders") - orders_befor
   echo "|---|---|---|"
   echo "| legacy app | $tenants tenants, $legacy_orders orders ($min_orders-$max_orders per tenant) | |"
   echo "| import (--run, concurrency $concurrency): wall time of the CLI, start to report written | **$(awk "BEGIN { printf \"%.1f\", $run_ms / 1000 }") s** | <= 300 s |"
-  echo "| ... tenants/s, orders/s | $(rate "$(( imported + skipped ))" "$run_ms") tenants/s, $(rate "$orders" "$run_ms") orders/s | |"
+  echo "| ... of which the run itself (its record: first to last tenant) | **$(awk "BEGIN { printf \"%.1f\", $engine_ms / 1000 }") s**; the rest is the CLI's JVM start, polling and downloading the report of every tenant | |"
+  echo "| ... tenants/s, orders/s (CLI wall time / the run itself) | $(rate "$(( imported + skipped ))" "$run_ms") / $(rate "$(( imported + skipped ))" "$engine_ms") tenants/s, $(rate "$orders" "$run_ms") / $(rate "$orders" "$engine_ms") orders/s | |"
   echo "| ... CPU: Shelf JVM / PostgreSQL (all backends) | $run_jvm ms / $run_pg ms ($(awk "BEGIN { printf \"%.2f\", ($run_jvm + $run_pg) / $run_ms }") cores busy on average) | |"
   echo "| ... result | $imported imported, $skipped skipped, $failed failed, $problems mapping problems; $shops shops marked imported; $orders orders imported (expected $expected_orders), $left older orders left in the legacy app | 0 failed |"
   echo "| dry run: wall time, CPU JVM / PostgreSQL | $(awk "BEGIN { printf \"%.1f\", $dry_ms / 1000 }") s, $dry_jvm ms / $dry_pg ms; wrote $(( orders_after_dry - orders_before )) orders, $shops_after_dry shops | writes nothing |"
