@@ -182,10 +182,10 @@ class LegacyOrders implements TenantImportStep {
 	private static Batch fit(List<LegacyOrder> orders, String shopCurrency, BiConsumer<String, String> problem) {
 		Batch batch = new Batch();
 		for (LegacyOrder order : orders) {
-			String field = "order " + order.id();
 			String id = order.shopifyOrderId() == null ? "" : order.shopifyOrderId().strip();
 			if (!id.matches("\\d{1,19}")) {
-				problem.accept(field, "Shopify order id \"" + order.shopifyOrderId() + "\" is not a number: not imported");
+				problem.accept("order", "legacy order " + order.id() + ": Shopify order id \"" + order.shopifyOrderId()
+						+ "\" is not a number: not imported");
 				continue;
 			}
 			BigDecimal total;
@@ -193,7 +193,8 @@ class LegacyOrders implements TenantImportStep {
 				total = new BigDecimal(order.totalPrice().strip());
 			}
 			catch (RuntimeException e) {
-				problem.accept(field, "total \"" + order.totalPrice() + "\" is not an amount: not imported");
+				problem.accept("order", "legacy order " + order.id() + ": total \"" + order.totalPrice()
+						+ "\" is not an amount: not imported");
 				continue;
 			}
 			String currency = order.currency() == null ? null : order.currency().strip().toUpperCase(Locale.ROOT);
