@@ -2,6 +2,7 @@ package dev.shelf;
 
 import java.util.Arrays;
 
+import dev.shelf.app.cli.ImportTenantsCommand;
 import dev.shelf.app.cli.MigrationsCommand;
 import dev.shelf.app.security.DevTokenCommand;
 import org.springframework.boot.SpringApplication;
@@ -20,6 +21,10 @@ public class ShelfApplication {
 		if (args.length > 0 && args[0].equals(MigrationsCommand.NAME)) {
 			// A client of a running Shelf's operator API: no Spring, no database of its own.
 			System.exit(MigrationsCommand.run(Arrays.copyOfRange(args, 1, args.length), System.getenv(),
+					System.console() != null, System.out, System.err));
+		}
+		if (args.length > 0 && args[0].equals(ImportTenantsCommand.NAME)) {
+			System.exit(ImportTenantsCommand.run(Arrays.copyOfRange(args, 1, args.length), System.getenv(),
 					System.console() != null, System.out, System.err));
 		}
 		SpringApplication.run(ShelfApplication.class, args);

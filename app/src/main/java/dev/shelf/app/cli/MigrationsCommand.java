@@ -3,20 +3,13 @@ package dev.shelf.app.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code migrations status | pause <job> | resume <job> | run [<job>] [--wait]}: the operators' background migration
@@ -33,23 +26,18 @@ public final class MigrationsCommand {
 	private static final String USAGE = "usage: migrations status | pause <job> | resume <job> | run [<job>] [--wait]"
 			+ "  [--url=http://localhost:8080/graphql] [--poll-ms=1000]  (operator password: SHELF_OPERATOR_PASSWORD)";
 	private static final int BAR_WIDTH = 30;
-	private static final JsonMapper JSON = JsonMapper.builder().build();
 	private static final String FIELDS = "name status rowsDone rowsTotalEstimate percentDone rowsPerSecond etaSeconds "
 			+ "batchSize failedBatches lastError throttledReason";
 
 	private final PrintStream out;
 	private final PrintStream err;
-	private final URI endpoint;
-	private final String authorization;
+	private final OperatorApi api;
 	private final boolean terminal;
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 	private MigrationsCommand(PrintStream out, PrintStream err, URI endpoint, String password, boolean terminal) {
 		this.out = out;
 		this.err = err;
-		this.endpoint = endpoint;
-		this.authorization = "Basic " + Base64.getEncoder()
-				.encodeToString(("operator:" + password).getBytes(StandardCharsets.UTF_8));
+		this.api = new OperatorApi(endpoint, password);
 		this.terminal = terminal;
 	}
 
@@ -57,7 +45,7 @@ public final class MigrationsCommand {
 	public static int run(String[] args, Map<String, String> environment, boolean terminal, PrintStream out,
 			PrintStream err) {
 		List<String> words = new ArrayList<>();
-		String url = "http://localhost:" + environment.getOrDefault("SERVER_PORT", "8080") + "/graphql";
+		String url = OperatorApi.defaultUrl(environment);
 		long pollMillis = 1000;
 		boolean wait = false;
 		for (String arg : args) {
@@ -88,9 +76,12 @@ public final class MigrationsCommand {
 			return 2;
 		}
 		var command = new MigrationsCommand(out, err, URI.create(url), password, terminal);
-		try {
-			String job = words.size() > 1 ? words.get(1) : null;
-			switch (words.get(0)) {
+		String job = words.size() > 1 ? words.get(1) : null;
+		String verb = words.get(0);
+		boolean waitForJobs = wait;
+		Duration poll = Duration.ofMillis(pollMillis);
+		return OperatorApi.exitCodeOf(url, err, () -> {
+			switch (verb) {
 				case "status":
 					return command.status();
 				case "pause":
@@ -99,22 +90,14 @@ public final class MigrationsCommand {
 						err.println(USAGE);
 						return 2;
 					}
-					return command.change(words.get(0), job);
+					return command.change(verb, job);
 				case "run":
-					return command.run(job, wait, Duration.ofMillis(pollMillis));
+					return command.run(job, waitForJobs, poll);
 				default:
 					err.println(USAGE);
 					return 2;
 			}
-		}
-		catch (IOException | IllegalStateException e) {
-			err.println("Could not reach Shelf at " + url + ": " + e.getMessage());
-			return 1;
-		}
-		catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-			return 130;
-		}
+		});
 	}
 
 	private int status() throws IOException, InterruptedException {
@@ -234,21 +217,6 @@ public final class MigrationsCommand {
 	}
 
 	private JsonNode query(String document, Map<String, Object> variables) throws IOException, InterruptedException {
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("query", document);
-		body.put("variables", variables);
-		HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
-				.header("Content-Type", "application/json").header("Authorization", authorization)
-				.header("X-Client-Name", "shelf-cli")
-				.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
-		HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-		if (response.statusCode() != 200) {
-			throw new IllegalStateException("HTTP " + response.statusCode() + " " + response.body());
-		}
-		JsonNode json = JSON.readTree(response.body());
-		if (json.path("errors").isArray() && !json.path("errors").isEmpty()) {
-			throw new IllegalStateException(json.path("errors").path(0).path("message").asString());
-		}
-		return json.path("data");
+		return api.query(document, variables);
 	}
 }

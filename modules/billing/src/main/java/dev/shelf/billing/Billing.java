@@ -85,6 +85,17 @@ public interface Billing {
 	ErasedRows redactCustomer(ShopId shop, long customerId, Collection<Long> shopifyOrderIds);
 
 	/**
+	 * Imports the next page of an imported shop's older orders from the legacy app: the legacy-tenant import brought
+	 * only its most recent ones ({@code shelf.billing.legacy-recent-orders}, 50), newest first; each call continues
+	 * where the last one stopped, older and older, until none is left. Idempotent per order. Reads the legacy database
+	 * ({@code shelf.migration.legacy.*}).
+	 *
+	 * @throws IllegalArgumentException when the shop was not imported from the legacy app
+	 * @throws IllegalStateException when no legacy database is configured
+	 */
+	LegacyOrdersImport importOlderLegacyOrders(ShopId shop, int maxOrders);
+
+	/**
 	 * Deletes one batch of the shop's billing data ({@code shop/redact}): at most {@code batchSize} rows of one table
 	 * in one short transaction. Call it until it returns {@link ErasedRows#NONE}.
 	 */

@@ -16,6 +16,11 @@
  * response, a 409 while the first executes, a 422 for another request under the key → keys expire after 24 h and a
  * scheduled purge deletes them in batches.
  * <p>
+ * Legacy-tenant import: billing's step {@code billing.recent-orders} ({@code internal.LegacyOrders}) records an imported
+ * shop's 50 most recent legacy orders (never charged) and keeps, in {@code billing.legacy_order_imports}, how many older
+ * ones are left and a keyset cursor; {@link dev.shelf.billing.Billing#importOlderLegacyOrders} (operators' GraphQL
+ * {@code legacyOrdersImportOlder}) imports the next page of them on demand.
+ * <p>
  * API rate limits ({@link dev.shelf.billing.ApiThrottle}): each shop's leaky bucket of GraphQL query cost, sized by
  * its plan, one upsert per request; the app's cost guard calls it.
  * <p>

@@ -44,6 +44,9 @@ class ShopErasureTests {
 			throttle.admit(shop.id(), 10, ApiThrottle.Limits.of(new ApiThrottle.Bucket(1000, 100)), 0);
 			idempotencyKeys.begin(shop.id(), IdempotencyKey.fromHeader("erase-me"),
 					RequestFingerprint.of("mutation { productCreate }", "", "{}"));
+			// What the legacy-tenant import leaves of an imported shop (LegacyTenantImportTests in app imports for real).
+			jdbc.sql("INSERT INTO billing.legacy_order_imports (shop_id, legacy_shop_id, older_orders_left) VALUES (?, 7, 30)")
+					.param(shop.id().value()).update();
 		}
 		List<String> tables = jdbc.sql("""
 				SELECT table_schema || '.' || table_name FROM information_schema.columns
@@ -59,7 +62,7 @@ class ShopErasureTests {
 
 		assertThat(tables).contains("billing.usage_charges", "billing.charge_transitions", "billing.usage_periods",
 				"billing.subscriptions", "billing.access_tokens", "billing.orders", "billing.api_buckets",
-				"billing.idempotency_keys");
+				"billing.idempotency_keys", "billing.legacy_order_imports");
 		assertThat(tables).allSatisfy(table -> {
 			assertThat(rows(table, erased)).as(table).isZero();
 			assertThat(rows(table, kept)).as(table + " of another shop").isPositive();

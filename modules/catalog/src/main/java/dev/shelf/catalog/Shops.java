@@ -21,6 +21,9 @@ public interface Shops {
 
 	Optional<Shop> find(ShopId id);
 
+	/** The shop with this domain (compared in lower case, as Shopify's domains are), if Shelf knows it. */
+	Optional<Shop> findByDomain(String myshopifyDomain);
+
 	/** Shopify says the app was uninstalled ({@code app/uninstalled}); the shop's data stays until Shopify's redact. */
 	void markUninstalled(ShopId id, Instant uninstalledAt);
 

@@ -24,11 +24,27 @@
  * {@link dev.shelf.migration.BackgroundMigrations} (GraphQL {@code backgroundMigrations}, the {@code migrations}
  * command, metrics {@code shelf.migration.*}). A later contract script gates on a finished job with
  * {@code SELECT migration.require_completed('<job>')}, which fails the script with the job's state otherwise.</li>
+ * <li><b>Legacy-tenant import.</b> {@link dev.shelf.migration.TenantImports} imports the tenants of a legacy app from
+ * its own database ({@link dev.shelf.migration.LegacyDatabase}, {@code shelf.migration.legacy.*}). It knows the legacy
+ * app only through its SPI: a {@link dev.shelf.migration.LegacyTenantSource} lists the tenants (keyset on their legacy
+ * id), and the {@link dev.shelf.migration.TenantImportStep}s of the modules, in {@code @Order}, each import their part
+ * of a tenant. A run registers every tenant once in {@code migration.tenant_imports} (identity: SHA-256 of its key),
+ * leaves alone those earlier runs settled, and hands the others to a fixed pool of {@code concurrency} threads behind a
+ * semaphore of as many permits (at most that many in flight, a hand-over queue that never grows). Each step runs in one
+ * transaction with the record that it is done, so a killed run leaves every step done once or not at all and the next
+ * run resumes a tenant at its first step not done; a failed step leaves the tenant FAILED with its error, for the next
+ * run. Real runs hold a session-level advisory lock (one across instances); dry runs write nothing — their steps run in
+ * read-only transactions — and keep their report in memory. Operators: GraphQL {@code tenantImport…}, the
+ * {@code import-tenants} command, metrics {@code shelf.tenant_import.*}.</li>
  * </ul>
  * Depends on no other module: it knows jobs only through its SPI, and the SQL of a job lives in the module that owns
  * the job's tables.
  * <p>
- * How data flows through here: a module's Flyway script registers a job (FINISHED at once where there is nothing to
+ * How data flows through here (tenant import): the legacy source lists a page of tenants → each is registered in
+ * {@code tenant_imports} and, unless settled, handed to a pool thread → its steps run one transaction each, the last
+ * marks it IMPORTED (or a step SKIPPED it, or it FAILED) → the report is the table.
+ * <p>
+ * How data flows through here (background migrations): a module's Flyway script registers a job (FINISHED at once where there is nothing to
  * migrate) → the runner starts it, walks its key range batch by batch and records every batch and status change →
  * its final check passes, the job's {@code finish()} runs, the job is FINISHED → the contract script of a later
  * release passes its gate.

@@ -13,6 +13,7 @@ import dev.shelf.billing.BillingUserError;
 import dev.shelf.billing.ChargeResult;
 import dev.shelf.billing.ChargeState;
 import dev.shelf.billing.ChargeTransition;
+import dev.shelf.billing.LegacyOrdersImport;
 import dev.shelf.billing.PlacedOrder;
 import dev.shelf.billing.Plan;
 import dev.shelf.billing.ShopifySessionToken;
@@ -49,11 +50,13 @@ class BillingService implements Billing {
 	private final BillingMetrics metrics;
 	private final BillingProperties properties;
 	private final ShopErasure erasure;
+	private final LegacyOrders legacyOrders;
 
 	BillingService(OrderRecords orders, UsageCharges charges, UsagePeriods periods, Subscriptions subscriptions,
 			Plans plans, AccessTokens tokens, ShopifyAdminClient shopify, Shops shops, ChargeWorkers workers,
-			BillingMetrics metrics, BillingProperties properties, ShopErasure erasure) {
+			BillingMetrics metrics, BillingProperties properties, ShopErasure erasure, LegacyOrders legacyOrders) {
 		this.erasure = erasure;
+		this.legacyOrders = legacyOrders;
 		this.orders = orders;
 		this.charges = charges;
 		this.periods = periods;
@@ -262,6 +265,12 @@ class BillingService implements Billing {
 	}
 
 	/** Charges' audit trail first, then charges, periods, subscriptions, the token, and the orders last. */
+	@Override
+	@Transactional
+	public LegacyOrdersImport importOlderLegacyOrders(ShopId shop, int maxOrders) {
+		return legacyOrders.importOlder(shop, maxOrders);
+	}
+
 	@Override
 	public ErasedRows eraseBatch(ShopId shop, int batchSize) {
 		return erasure.eraseBatch(shop, batchSize);

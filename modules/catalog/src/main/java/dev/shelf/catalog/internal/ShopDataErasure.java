@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.shelf.catalog.ErasedRows;
 import dev.shelf.catalog.ShopId;
+import dev.shelf.migration.TenantImports;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -20,9 +21,11 @@ class ShopDataErasure {
 			"catalog.product_variants", "catalog.shopify_products", "catalog.products");
 
 	private final JdbcClient jdbc;
+	private final TenantImports imports;
 
-	ShopDataErasure(JdbcClient jdbc) {
+	ShopDataErasure(JdbcClient jdbc, TenantImports imports) {
 		this.jdbc = jdbc;
+		this.imports = imports;
 	}
 
 	ErasedRows eraseBatch(ShopId shop, int batchSize) {
@@ -30,6 +33,10 @@ class ShopDataErasure {
 		if (!batch.isEmpty()) {
 			return batch;
 		}
+		// An imported shop's domain is also in the tenant import's state: forgotten there, but not its identity, so that
+		// no later import brings the erased shop back from the legacy app.
+		jdbc.sql("SELECT shopify_domain FROM catalog.shops WHERE id = :shop AND imported_at IS NOT NULL")
+				.param("shop", shop.value()).query(String.class).optional().ifPresent(imports::forget);
 		return ErasedRows.of("catalog.shops",
 				jdbc.sql("DELETE FROM catalog.shops WHERE id = :shop").param("shop", shop.value()).update());
 	}

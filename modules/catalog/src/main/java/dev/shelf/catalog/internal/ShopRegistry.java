@@ -18,7 +18,7 @@ import org.springframework.stereotype.Service;
 @Service
 class ShopRegistry implements Shops {
 
-	private static final String COLUMNS = "id, shopify_domain, iana_timezone, currency_code, created_at";
+	private static final String COLUMNS = "id, shopify_domain, iana_timezone, currency_code, created_at, imported_at";
 
 	private final JdbcClient jdbc;
 	private final ShopDataErasure erasure;
@@ -75,9 +75,10 @@ class ShopRegistry implements Shops {
 		return erasure.eraseBatch(id, batchSize);
 	}
 
-	private Optional<Shop> findByDomain(String myshopifyDomain) {
+	@Override
+	public Optional<Shop> findByDomain(String myshopifyDomain) {
 		return jdbc.sql("SELECT " + COLUMNS + " FROM catalog.shops WHERE shopify_domain = :domain")
-				.param("domain", myshopifyDomain)
+				.param("domain", myshopifyDomain.strip().toLowerCase(java.util.Locale.ROOT))
 				.query(ShopRegistry::toShop)
 				.optional();
 	}
@@ -85,6 +86,8 @@ class ShopRegistry implements Shops {
 	private static Shop toShop(ResultSet row, int rowNumber) throws SQLException {
 		return new Shop(new ShopId(row.getLong("id")), row.getString("shopify_domain"),
 				ZoneId.of(row.getString("iana_timezone")), row.getString("currency_code"),
-				row.getObject("created_at", OffsetDateTime.class).toInstant());
+				row.getObject("created_at", OffsetDateTime.class).toInstant(),
+				Optional.ofNullable(row.getObject("imported_at", OffsetDateTime.class)).map(OffsetDateTime::toInstant)
+						.orElse(null));
 	}
 }
