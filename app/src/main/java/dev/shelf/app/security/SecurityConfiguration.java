@@ -132,8 +132,10 @@ class SecurityConfiguration {
 						.anyRequest().denyAll())
 				.oauth2ResourceServer(resourceServer -> resourceServer
 						.jwt(jwt -> jwt.decoder(decoder)
-								.jwtAuthenticationConverter(token -> new ShopSession(token,
-										shops.registerOnFirstSight(SessionTokenDecoder.shopDomain(token)))))
+								.jwtAuthenticationConverter(token -> {
+									String domain = SessionTokenDecoder.shopDomain(token);
+									return new ShopSession(token, shops.registeredId(domain), domain);
+								}))
 						.authenticationEntryPoint(entryPoint))
 				.httpBasic(basic -> basic.authenticationEntryPoint(entryPoint))
 				.exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint))

@@ -3,7 +3,6 @@ package dev.shelf.app.security;
 import java.util.List;
 
 import dev.shelf.billing.ShopifySessionToken;
-import dev.shelf.catalog.Shop;
 import dev.shelf.catalog.ShopId;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
@@ -19,18 +18,20 @@ public final class ShopSession extends AbstractAuthenticationToken {
 	public static final String SESSION_TOKEN_REQUEST_ATTRIBUTE = ShopifySessionToken.class.getName();
 
 	private final Jwt token;
-	private final Shop shop;
+	private final ShopId shop;
+	private final String myshopifyDomain;
 
-	ShopSession(Jwt token, Shop shop) {
+	ShopSession(Jwt token, ShopId shop, String myshopifyDomain) {
 		super(List.of(new SimpleGrantedAuthority("ROLE_" + ROLE)));
 		this.token = token;
 		this.shop = shop;
+		this.myshopifyDomain = myshopifyDomain;
 		setAuthenticated(true);
 	}
 
 	@Override
 	public ShopId getPrincipal() {
-		return shop.id();
+		return shop;
 	}
 
 	@Override
@@ -40,10 +41,6 @@ public final class ShopSession extends AbstractAuthenticationToken {
 
 	@Override
 	public String getName() {
-		return shop.myshopifyDomain();
-	}
-
-	public Shop shop() {
-		return shop;
+		return myshopifyDomain;
 	}
 }

@@ -1,5 +1,6 @@
 package dev.shelf.catalog;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Optional;
@@ -18,6 +19,19 @@ public interface Shops {
 	 * @throws IllegalArgumentException if the domain is not a {@code *.myshopify.com} domain
 	 */
 	Shop registerOnFirstSight(String myshopifyDomain);
+
+	/**
+	 * The id of the shop with this domain, registering it on first sight like {@link #registerOnFirstSight}. Every
+	 * authenticated request and every webhook delivery asks it, so each instance remembers the answer for
+	 * {@link #ID_REMEMBERED_FOR}: a domain keeps its id for as long as the shop's row exists, and the erasure that
+	 * deletes the row ({@link #eraseBatch}) forgets it at once on its own instance, on others within that time.
+	 *
+	 * @throws IllegalArgumentException if the domain is not a {@code *.myshopify.com} domain
+	 */
+	ShopId registeredId(String myshopifyDomain);
+
+	/** How long an instance remembers a domain's shop id ({@link #registeredId}). */
+	Duration ID_REMEMBERED_FOR = Duration.ofMinutes(10);
 
 	Optional<Shop> find(ShopId id);
 

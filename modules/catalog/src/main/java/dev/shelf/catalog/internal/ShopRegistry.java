@@ -8,6 +8,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Optional;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.shelf.catalog.ErasedRows;
 import dev.shelf.catalog.Shop;
 import dev.shelf.catalog.ShopId;
@@ -22,6 +24,10 @@ class ShopRegistry implements Shops {
 
 	private final JdbcClient jdbc;
 	private final ShopDataErasure erasure;
+	private final Cache<String, ShopId> idsByDomain = Caffeine.newBuilder()
+			.maximumSize(100_000)
+			.expireAfterWrite(ID_REMEMBERED_FOR)
+			.build();
 
 	ShopRegistry(JdbcClient jdbc, ShopDataErasure erasure) {
 		this.jdbc = jdbc;
@@ -41,6 +47,11 @@ class ShopRegistry implements Shops {
 					.update();
 			return findByDomain(myshopifyDomain).orElseThrow();
 		});
+	}
+
+	@Override
+	public ShopId registeredId(String myshopifyDomain) {
+		return idsByDomain.get(myshopifyDomain, domain -> registerOnFirstSight(domain).id());
 	}
 
 	@Override
@@ -72,7 +83,11 @@ class ShopRegistry implements Shops {
 
 	@Override
 	public ErasedRows eraseBatch(ShopId id, int batchSize) {
-		return erasure.eraseBatch(id, batchSize);
+		ErasedRows batch = erasure.eraseBatch(id, batchSize);
+		if (batch.byTable().getOrDefault("catalog.shops", 0L) > 0) {
+			idsByDomain.asMap().values().removeIf(id::equals);
+		}
+		return batch;
 	}
 
 	@Override

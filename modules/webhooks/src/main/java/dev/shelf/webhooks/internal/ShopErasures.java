@@ -31,18 +31,16 @@ class ShopErasures implements Runnable {
 	private final Inbox inbox;
 	private final Billing billing;
 	private final Shops shops;
-	private final KnownShops knownShops;
 	private final WebhookProperties properties;
 	private final WebhookMetrics metrics;
 	private final TransactionTemplate transaction;
 
-	ShopErasures(PrivacyRequests requests, Inbox inbox, Billing billing, Shops shops, KnownShops knownShops,
-			WebhookProperties properties, WebhookMetrics metrics, PlatformTransactionManager transactions) {
+	ShopErasures(PrivacyRequests requests, Inbox inbox, Billing billing, Shops shops, WebhookProperties properties,
+			WebhookMetrics metrics, PlatformTransactionManager transactions) {
 		this.requests = requests;
 		this.inbox = inbox;
 		this.billing = billing;
 		this.shops = shops;
-		this.knownShops = knownShops;
 		this.properties = properties;
 		this.metrics = metrics;
 		this.transaction = new TransactionTemplate(transactions);
@@ -79,7 +77,6 @@ class ShopErasures implements Runnable {
 				return rows;
 			});
 			if (batch.isEmpty()) {
-				knownShops.forget(erasure.shop());
 				metrics.erasureCompleted(deleted);
 				log.info("Shop erasure {} completed: {} rows deleted", erasure.id(), deleted);
 				return;

@@ -31,17 +31,17 @@ class ShopifyWebhookController {
 
 	private final WebhookSignature signature;
 	private final Inbox inbox;
-	private final KnownShops knownShops;
+	private final Shops shops;
 	private final DeliveryWorkers workers;
 	private final WebhookMetrics metrics;
 	private final JsonMapper json;
 	private final int maxBodyBytes;
 
-	ShopifyWebhookController(WebhookSignature signature, Inbox inbox, KnownShops knownShops, DeliveryWorkers workers,
+	ShopifyWebhookController(WebhookSignature signature, Inbox inbox, Shops shops, DeliveryWorkers workers,
 			WebhookMetrics metrics, JsonMapper json, WebhookProperties properties) {
 		this.signature = signature;
 		this.inbox = inbox;
-		this.knownShops = knownShops;
+		this.shops = shops;
 		this.workers = workers;
 		this.metrics = metrics;
 		this.json = json;
@@ -85,7 +85,7 @@ class ShopifyWebhookController {
 			return reject(HttpStatus.BAD_REQUEST, "invalid_shop_domain", "Not a myshopify.com domain: " + domain);
 		}
 		String topic = request.getHeader("X-Shopify-Topic").strip();
-		var arrival = new Inbox.Arrival(knownShops.idOf(domain),
+		var arrival = new Inbox.Arrival(shops.registeredId(domain),
 				request.getHeader("X-Shopify-Webhook-Id").strip(), topic, domain,
 				request.getHeader("X-Shopify-Event-Id"), instantOrNull(request.getHeader("X-Shopify-Triggered-At")),
 				request.getHeader("X-Shopify-API-Version").strip(), body);
