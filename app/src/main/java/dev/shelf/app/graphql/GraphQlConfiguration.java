@@ -52,8 +52,8 @@ class GraphQlConfiguration {
 	}
 
 	@Bean
-	GraphQlHttpHandler graphQlHttpHandler(WebGraphQlHandler handler, JsonMapper json) {
-		return new GraphQlHttpStatus(handler, new GraphQlJsonConverter(json));
+	GraphQlHttpHandler graphQlHttpHandler(WebGraphQlHandler handler) {
+		return new GraphQlHttpStatus(handler);
 	}
 
 	@Bean

@@ -5,7 +5,6 @@ import org.springframework.graphql.server.WebGraphQlResponse;
 import org.springframework.graphql.server.webmvc.GraphQlHttpHandler;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.converter.HttpMessageConverter;
 
 /**
  * Spring's GraphQL-over-HTTP handler, with one addition: a request refused by the shop's rate limit
@@ -14,8 +13,8 @@ import org.springframework.http.converter.HttpMessageConverter;
  */
 final class GraphQlHttpStatus extends GraphQlHttpHandler {
 
-	GraphQlHttpStatus(WebGraphQlHandler handler, HttpMessageConverter<?> json) {
-		super(handler, json);
+	GraphQlHttpStatus(WebGraphQlHandler handler) {
+		super(handler);
 	}
 
 	@Override
