@@ -6,6 +6,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import graphql.ExecutionInput;
 import graphql.ExecutionResult;
 import graphql.analysis.QueryTraverser;
 import graphql.analysis.QueryVisitorFieldEnvironment;
@@ -17,6 +20,7 @@ import graphql.execution.instrumentation.SimpleInstrumentationContext;
 import graphql.execution.instrumentation.SimplePerformantInstrumentation;
 import graphql.execution.instrumentation.parameters.InstrumentationExecuteOperationParameters;
 import graphql.language.Argument;
+import graphql.language.OperationDefinition;
 import graphql.schema.GraphQLEnumType;
 import graphql.schema.GraphQLEnumValueDefinition;
 import graphql.schema.GraphQLFieldDefinition;
@@ -37,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * when a deprecated element may be removed (docs/graphql/EVOLUTION.md). Once per operation and element, whatever the
  * number of items in the response, so the count reads as "operations that would break". Counted when the operation
  * has run: one that another instrumentation aborted (the depth limit) never reached a resolver and breaks nothing.
+ * <p>
+ * Finding the deprecated elements walks the whole operation; a frontend sends the same few queries with the same
+ * few variables over and over, so the answer is kept per document, operation and variables (not for mutations,
+ * whose variables differ every time): the walk was ~3 % of the JVM's CPU for a page of products (BENCHMARKS.md §3).
  */
 class DeprecatedUsageMetrics extends SimplePerformantInstrumentation {
 
@@ -49,6 +57,11 @@ class DeprecatedUsageMetrics extends SimplePerformantInstrumentation {
 
 	private final MeterRegistry registry;
 	private final Set<String> clientsSeen = ConcurrentHashMap.newKeySet();
+	private final Cache<Operation, Set<String>> deprecatedByOperation = Caffeine.newBuilder().maximumSize(10_000).build();
+
+	/** What decides the deprecated elements an operation uses. */
+	private record Operation(String document, String operationName, Map<String, Object> variables) {
+	}
 
 	DeprecatedUsageMetrics(MeterRegistry registry) {
 		this.registry = registry;
@@ -70,7 +83,11 @@ class DeprecatedUsageMetrics extends SimplePerformantInstrumentation {
 	}
 
 	private void count(ExecutionContext execution) {
-		Set<String> deprecated = deprecatedElementsUsed(execution);
+		ExecutionInput input = execution.getExecutionInput();
+		Set<String> deprecated = execution.getOperationDefinition().getOperation() == OperationDefinition.Operation.MUTATION
+				? deprecatedElementsUsed(execution)
+				: deprecatedByOperation.get(new Operation(input.getQuery(), input.getOperationName(),
+						input.getRawVariables().toMap()), operation -> Set.copyOf(deprecatedElementsUsed(execution)));
 		if (deprecated.isEmpty()) {
 			return;
 		}

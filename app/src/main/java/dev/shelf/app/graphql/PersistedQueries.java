@@ -43,6 +43,10 @@ import tools.jackson.databind.json.JsonMapper;
  * </ul>
  * graphql-java's {@link ApolloPersistedQuerySupport} speaks the protocol; what is Shelf's is the bounded cache, the
  * manifest and the allow-list.
+ * <p>
+ * Documents sent whole are parsed and validated once too ({@link ParsedDocuments}): a frontend sends the same handful
+ * of documents over and over, and parsing and validating one took ~6 % of the JVM's CPU for a page of products
+ * (BENCHMARKS.md §3).
  */
 final class PersistedQueries {
 
@@ -68,8 +72,12 @@ final class PersistedQueries {
 					+ "(shelf.graphql.persisted-queries.manifest) lists any document: every request would be refused");
 		}
 		var support = new ApolloPersistedQuerySupport(new Registry(manifest, settings.cacheSize()));
-		return settings.allowListOnly() ? new AllowList(manifest.keySet(), support) : support;
+		return new ParsedDocuments(settings.allowListOnly() ? new AllowList(manifest.keySet(), support) : support,
+				PARSED_DOCUMENTS_CHARACTERS);
 	}
+
+	/** What the documents kept by {@link ParsedDocuments} may add up to, in characters of their text. */
+	static final long PARSED_DOCUMENTS_CHARACTERS = 2_000_000;
 
 	static String sha256(String document) {
 		try {
@@ -129,6 +137,44 @@ final class PersistedQueries {
 				documents.put(hash, entry);
 			}
 			return CompletableFuture.completedFuture(entry);
+		}
+	}
+
+	/**
+	 * Keeps the outcome of parsing and validating a document, keyed by its text, when it has no errors; a document
+	 * with errors is parsed again each time, so its errors are reported as ever. Sits outside the allow-list, which
+	 * still refuses a document before any of this. Validation depends on the document and the schema only (not on
+	 * variables or the operation chosen), so a kept entry serves every request with that text. Bounded by the
+	 * documents' total length; the least recently used go first.
+	 */
+	static final class ParsedDocuments implements PreparsedDocumentProvider {
+
+		private final PreparsedDocumentProvider delegate;
+		private final Cache<String, PreparsedDocumentEntry> documents;
+
+		ParsedDocuments(PreparsedDocumentProvider delegate, long maxCharacters) {
+			this.delegate = delegate;
+			this.documents = Caffeine.newBuilder()
+					.maximumWeight(maxCharacters)
+					.<String, PreparsedDocumentEntry>weigher((document, entry) -> document.length())
+					.build();
+		}
+
+		@Override
+		public CompletableFuture<PreparsedDocumentEntry> getDocumentAsync(ExecutionInput input,
+				Function<ExecutionInput, PreparsedDocumentEntry> parseAndValidate) {
+			return delegate.getDocumentAsync(input, toParse -> {
+				String document = toParse.getQuery();
+				PreparsedDocumentEntry known = documents.getIfPresent(document);
+				if (known != null) {
+					return known;
+				}
+				PreparsedDocumentEntry entry = parseAndValidate.apply(toParse);
+				if (!entry.hasErrors()) {
+					documents.put(document, entry);
+				}
+				return entry;
+			});
 		}
 	}
 

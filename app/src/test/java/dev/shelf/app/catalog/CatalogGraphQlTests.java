@@ -253,6 +253,37 @@ class CatalogGraphQlTests {
 		}
 	}
 
+	@Test
+	void variantsPageForwardWithCursorsAndRefuseImpossibleArguments() {
+		String id = mutate("productCreate", """
+				mutation { productCreate(input: {title: "Socks", variants: [{title: "S", price: "5"}, {title: "M", price: "6"},
+				  {title: "L", price: "7"}]}) { product { id } userErrors { code } } }""").path("product").path("id").asString();
+		String page = "query($id: ID!, $first: Int, $after: String) { product(id: $id) { variants(first: $first, after: $after) {"
+				+ " edges { cursor node { title } } nodes { id title } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }";
+
+		JsonNode first = query(page, Map.of("id", id, "first", 2)).path("product").path("variants");
+		JsonNode rest = query(page, Map.of("id", id, "first", 2, "after", first.path("pageInfo").path("endCursor").asString()))
+				.path("product").path("variants");
+		JsonNode all = query("query($id: ID!) { product(id: $id) { variants { nodes { title } } } }", Map.of("id", id))
+				.path("product").path("variants");
+
+		assertThat(titles(first)).containsExactly("S", "M");
+		assertThat(first.path("nodes").path(0).path("id").asString()).startsWith("gid://shelf/ProductVariant/");
+		assertThat(first.path("pageInfo").path("hasNextPage").asBoolean()).isTrue();
+		assertThat(first.path("pageInfo").path("hasPreviousPage").asBoolean()).isFalse();
+		assertThat(first.path("pageInfo").path("startCursor").asString()).isEqualTo(first.path("edges").path(0).path("cursor").asString());
+		assertThat(first.path("pageInfo").path("endCursor").asString()).isEqualTo(first.path("edges").path(1).path("cursor").asString());
+		assertThat(titles(rest)).containsExactly("L");
+		assertThat(rest.path("pageInfo").path("hasNextPage").asBoolean()).isFalse();
+		assertThat(rest.path("pageInfo").path("hasPreviousPage").asBoolean()).isTrue();
+		assertThat(titles(all)).as("first defaults to 250").containsExactly("S", "M", "L");
+		for (Map<String, Object> variables : List.<Map<String, Object>>of(Map.of("id", id, "first", 251),
+				Map.of("id", id, "first", -1), Map.of("id", id, "first", 2, "after", "bm90IGEgY3Vyc29y"))) {
+			assertThat(http.query(token, page, variables, Map.of()).firstErrorCode()).as(variables.toString())
+					.isEqualTo("BAD_USER_INPUT");
+		}
+	}
+
 	private void applyShopifyProduct(long shopifyId, String title, String vendor, Instant updatedAt) {
 		catalog.applyShopifyProduct(shops.registerOnFirstSight(shop).id(), new ShopifyProductData(shopifyId, title,
 				"<p>" + title + "</p>", vendor, "Shirts", "shopify-" + shopifyId, "active", List.of("synced"), updatedAt,

@@ -3,12 +3,18 @@ package dev.shelf.app.graphql;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.shelf.support.GraphQlHttp;
 import dev.shelf.support.ShelfApplicationTest;
 import graphql.ExecutionInput;
 import graphql.ExecutionResult;
 import graphql.GraphQL;
+import graphql.execution.instrumentation.InstrumentationContext;
+import graphql.execution.instrumentation.InstrumentationState;
+import graphql.execution.instrumentation.SimplePerformantInstrumentation;
+import graphql.execution.instrumentation.parameters.InstrumentationExecutionParameters;
+import graphql.language.Document;
 import graphql.schema.idl.RuntimeWiring;
 import graphql.schema.idl.SchemaGenerator;
 import graphql.schema.idl.SchemaParser;
@@ -88,6 +94,39 @@ class PersistedQueryTests {
 					assertThat(error.getExtensions()).containsEntry("code", PersistedQueries.NOT_ALLOWED));
 			assertThat(refused.<Object>getData()).isNull();
 		}
+	}
+
+	@Test
+	void aDocumentSentWholeIsParsedAndValidatedOnceAndAnInvalidOneEveryTime() {
+		AtomicInteger parses = new AtomicInteger();
+		GraphQL graphQl = GraphQL.newGraphQL(new SchemaGenerator().makeExecutableSchema(
+						new SchemaParser().parse("type Query { hello(name: String): String }"),
+						RuntimeWiring.newRuntimeWiring().type("Query", type -> type
+								.dataFetcher("hello", env -> "hello " + env.getArgument("name"))).build()))
+				.preparsedDocumentProvider(PersistedQueries.provider(new PersistedQueries.Settings(null, false, 100), JSON))
+				.instrumentation(new SimplePerformantInstrumentation() {
+					@Override
+					public InstrumentationContext<Document> beginParse(InstrumentationExecutionParameters parameters,
+							InstrumentationState state) {
+						parses.incrementAndGet();
+						return super.beginParse(parameters, state);
+					}
+				})
+				.build();
+		String document = "query ($name: String) { hello(name: $name) }";
+
+		for (String name : new String[] { "a", "b", "c" }) {
+			ExecutionResult result = graphQl.execute(ExecutionInput.newExecutionInput().query(document)
+					.variables(Map.of("name", name)).build());
+			assertThat(result.<Map<String, Object>>getData()).containsEntry("hello", "hello " + name);
+		}
+		assertThat(parses).hasValue(1);
+
+		for (int i = 0; i < 2; i++) {
+			assertThat(graphQl.execute("{ goodbye }").getErrors()).singleElement()
+					.satisfies(error -> assertThat(error.getMessage()).contains("goodbye"));
+		}
+		assertThat(parses).hasValue(3);
 	}
 
 	@Test

@@ -33,12 +33,15 @@ import reactor.core.publisher.Mono;
 /**
  * Products for the GraphQL API. Everything below a page of products is loaded per page, not per product:
  * variants, mirrors, bundle components and component products each go through a DataLoader that reads all the
- * page's products in one statement, so a page costs the same number of statements whatever its size.
+ * page's products in one statement, so a page costs the same number of statements whatever its size. The fields
+ * every product and variant of a page repeats (ids, {@code variants}) are plain graphql-java fetchers instead of
+ * methods here: {@link ProductPageFetchers}.
  */
 @Controller
 class ProductController {
 
-	private static final String VARIANTS = "productVariants";
+	/** The DataLoader of a product's variants; {@link ProductPageFetchers.VariantsField} and {@link #priceRange} share it. */
+	static final String VARIANTS = "productVariants";
 	private static final String MIRRORS = "shopifyProducts";
 	private static final String BUNDLES = "bundleComponents";
 	private static final String PRODUCTS = "productsById";
@@ -92,16 +95,6 @@ class ProductController {
 				after != null, more);
 	}
 
-	@SchemaMapping(typeName = "Product", field = "id")
-	String productId(Product product) {
-		return GlobalId.of("Product", product.id());
-	}
-
-	@SchemaMapping(typeName = "Product")
-	long legacyResourceId(Product product) {
-		return product.id();
-	}
-
 	@SchemaMapping(typeName = "Product")
 	List<ProductField> merchantEditedFields(Product product) {
 		return product.merchantEditedFields().stream().sorted().toList();
@@ -111,26 +104,6 @@ class ProductController {
 	CompletableFuture<ShopifyProduct> shopifyProduct(Product product, DataLoader<ProductKey, ShopifyProduct> shopifyProducts) {
 		return product.kind() == ProductKind.SHOPIFY ? shopifyProducts.load(key(product))
 				: CompletableFuture.completedFuture(null);
-	}
-
-	@SchemaMapping(typeName = "Product")
-	CompletableFuture<Connection<ProductVariant>> variants(Product product, @Argument Integer first,
-			@Argument String after, DataLoader<ProductKey, List<ProductVariant>> productVariants) {
-		int size = first != null ? first : ProductPageRequest.MAX_SIZE;
-		checkPageSize("first", size);
-		long afterId = after == null ? 0 : Cursors.id("v", after);
-		return productVariants.load(key(product)).thenApply(all -> {
-			int start = 0;
-			if (afterId != 0) {
-				while (start < all.size() && all.get(start).id() != afterId) {
-					start++;
-				}
-				start = Math.min(start + 1, all.size());
-			}
-			int end = Math.min(start + size, all.size());
-			return Connection.of(all.subList(start, end), variant -> Cursors.id("v", variant.id()), start > 0,
-					end < all.size());
-		});
 	}
 
 	@SchemaMapping(typeName = "Product")
@@ -147,16 +120,6 @@ class ProductController {
 	@SchemaMapping(typeName = "BundleComponent")
 	CompletableFuture<Product> product(BundleComponent component, ShopId shop, DataLoader<ProductKey, Product> productsById) {
 		return productsById.load(new ProductKey(shop, component.productId()));
-	}
-
-	@SchemaMapping(typeName = "ProductVariant", field = "id")
-	String variantId(ProductVariant variant) {
-		return GlobalId.of("ProductVariant", variant.id());
-	}
-
-	@SchemaMapping(typeName = "ShopifyProduct", field = "id")
-	String mirrorId(ShopifyProduct mirror) {
-		return GlobalId.of("ShopifyProduct", mirror.id());
 	}
 
 	@SchemaMapping(typeName = "ShopifyProduct")
@@ -204,13 +167,13 @@ class ProductController {
 		return first != null;
 	}
 
-	private static void checkPageSize(String argument, int size) {
+	static void checkPageSize(String argument, int size) {
 		if (size < 0 || size > ProductPageRequest.MAX_SIZE) {
 			throw new BadUserInputException(argument + " must be between 0 and " + ProductPageRequest.MAX_SIZE + ", got " + size);
 		}
 	}
 
-	private static ProductKey key(Product product) {
+	static ProductKey key(Product product) {
 		return new ProductKey(product.shopId(), product.id());
 	}
 
