@@ -82,16 +82,14 @@ final class CostGuard {
 	/** What a request was charged, filled in as it goes. */
 	private static final class Charge {
 
-		final ExecutableNormalizedOperation operation;
-		final QueryCost cost;
 		final long requested;
+		final QueryCost.ActualCost actualCost;
 		ApiThrottle.Admission admission;
 		double secondsToWait;
 
-		Charge(ExecutableNormalizedOperation operation, QueryCost cost, long requested) {
-			this.operation = operation;
-			this.cost = cost;
+		Charge(long requested, QueryCost.ActualCost actualCost) {
 			this.requested = requested;
+			this.actualCost = actualCost;
 		}
 	}
 
@@ -102,7 +100,7 @@ final class CostGuard {
 		private record Request(String document, String operationName, Map<String, Object> variables) {
 		}
 
-		private record Costed(ExecutableNormalizedOperation operation, long requested) {
+		private record Costed(long requested, QueryCost.ActualCost actualCost) {
 		}
 
 		private final Limits limits;
@@ -130,13 +128,13 @@ final class CostGuard {
 			ExecutionInput input = execution.getExecutionInput();
 			Function<Request, Costed> normalize = request -> {
 				ExecutableNormalizedOperation operation = execution.getNormalizedQueryTree().get();
-				return new Costed(operation, cost.requested(operation));
+				return new Costed(cost.requested(operation), cost.actualCost(operation));
 			};
 			// Not mutations: their variables are inputs that differ every time, and would only fill the cache.
 			Request request = new Request(input.getQuery(), input.getOperationName(), input.getRawVariables().toMap());
 			Costed costed = execution.getOperationDefinition().getOperation() == OperationDefinition.Operation.MUTATION
 					? normalize.apply(request) : costs.get(request, normalize);
-			Charge charge = new Charge(costed.operation(), cost, costed.requested());
+			Charge charge = new Charge(costed.requested(), costed.actualCost());
 			GraphQLContext context = execution.getGraphQLContext();
 			context.put(CHARGE, charge);
 			if (charge.requested > limits.maxQueryCost()) {
@@ -206,7 +204,7 @@ final class CostGuard {
 				}
 				Map<String, Object> data = response.getExecutionResult().getData();
 				boolean ran = charge.admission == null || charge.admission.admitted();
-				long actual = ran && charge.requested <= limits.maxQueryCost() ? charge.cost.actual(charge.operation, data) : 0;
+				long actual = ran && charge.requested <= limits.maxQueryCost() ? charge.actualCost.of(data) : 0;
 				Map<String, Object> cost = new LinkedHashMap<>();
 				cost.put("requestedQueryCost", charge.requested);
 				cost.put("actualQueryCost", actual);

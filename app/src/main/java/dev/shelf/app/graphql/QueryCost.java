@@ -1,6 +1,8 @@
 package dev.shelf.app.graphql;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,15 +53,26 @@ final class QueryCost {
 		return operation.getTopLevelFields().stream().mapToLong(this::requested).sum();
 	}
 
-	/** @param data the response's {@code data}; {@code null} (nothing ran) costs nothing */
-	long actual(ExecutableNormalizedOperation operation, Map<String, Object> data) {
-		if (data == null) {
-			return 0;
-		}
+	/**
+	 * What counting the actual cost of this operation's responses needs, worked out once per document: the fields
+	 * that can cost anything (scalars never do), whether each is a connection, grouped by the object types they apply
+	 * to. Counting a response then only visits its objects, lists and connections.
+	 */
+	ActualCost actualCost(ExecutableNormalizedOperation operation) {
 		if (operation.getOperation() == OperationDefinition.Operation.MUTATION) {
-			return requested(operation);
+			long cost = requested(operation);
+			return data -> data == null ? 0 : cost;
 		}
-		return actual(operation.getTopLevelFields(), data);
+		Selection top = selection(operation.getTopLevelFields());
+		return data -> data == null ? 0 : top.actual(data);
+	}
+
+	/** The actual cost of a response. */
+	@FunctionalInterface
+	interface ActualCost {
+
+		/** @param data the response's {@code data}; {@code null} (nothing ran) costs nothing */
+		long of(Map<String, Object> data);
 	}
 
 	private long requested(ExecutableNormalizedField field) {
@@ -107,59 +120,115 @@ final class QueryCost {
 		return most;
 	}
 
-	private long actual(List<ExecutableNormalizedField> children, Map<?, ?> object) {
-		long most = 0;
+	private Selection selection(List<ExecutableNormalizedField> children) {
+		Map<ExecutableNormalizedField, CostedField> costed = new IdentityHashMap<>();
+		for (ExecutableNormalizedField child : children) {
+			CostedField field = costedField(child);
+			if (field != null) {
+				costed.put(child, field);
+			}
+		}
+		List<List<CostedField>> byObjectType = new ArrayList<>();
 		for (String objectType : objectTypes(children)) {
-			long sum = 0;
+			List<CostedField> fields = new ArrayList<>();
 			for (ExecutableNormalizedField child : children) {
-				if (child.getObjectTypeNames().contains(objectType) && object.containsKey(child.getResultKey())) {
-					sum += actual(child, object.get(child.getResultKey()));
+				if (costed.containsKey(child) && child.getObjectTypeNames().contains(objectType)) {
+					fields.add(costed.get(child));
 				}
 			}
-			most = Math.max(most, sum);
+			byObjectType.add(fields);
 		}
-		return most;
+		return new Selection(byObjectType);
 	}
 
-	private long actual(ExecutableNormalizedField field, Object value) {
-		GraphQLType named = GraphQLTypeUtil.unwrapAll(field.getType(schema));
-		if (!(named instanceof GraphQLCompositeType) || value == null) {
-			return 0;
+	/** {@code null} for a field that costs nothing whatever it returns. */
+	private CostedField costedField(ExecutableNormalizedField field) {
+		if (!(GraphQLTypeUtil.unwrapAll(field.getType(schema)) instanceof GraphQLCompositeType named)) {
+			return null;
 		}
-		if (value instanceof Collection<?> items) {
-			return items.stream().mapToLong(item -> item == null ? 0 : actualObject(field, item)).sum();
-		}
-		if (isConnection(named) && value instanceof Map<?, ?> connection) {
-			return CONNECTION + actualItems(field, connection);
-		}
-		return actualObject(field, value);
-	}
-
-	private long actualObject(ExecutableNormalizedField field, Object value) {
-		return OBJECT + (value instanceof Map<?, ?> object ? actual(field.getChildren(), object) : 0);
-	}
-
-	/** The items the connection returned, each costing its node: the larger of {@code nodes} and {@code edges}. */
-	private long actualItems(ExecutableNormalizedField connection, Map<?, ?> value) {
-		long nodes = 0;
-		long edges = 0;
-		for (ExecutableNormalizedField child : connection.getChildren()) {
-			if (!(value.get(child.getResultKey()) instanceof Collection<?> items)) {
-				continue;
+		List<CostedField> nodes = new ArrayList<>();
+		List<Edges> edges = new ArrayList<>();
+		if (isConnection(named)) {
+			for (ExecutableNormalizedField child : field.getChildren()) {
+				if (child.getName().equals("nodes")) {
+					nodes.add(costedField(child));
+				}
+				else if (child.getName().equals("edges")) {
+					edges.add(new Edges(child.getResultKey(), child.getChildren().stream()
+							.filter(edgeField -> edgeField.getName().equals("node")).map(this::costedField).toList()));
+				}
 			}
-			if (child.getName().equals("nodes")) {
-				nodes = Math.max(nodes, actual(child, items));
+		}
+		return new CostedField(field.getResultKey(), isConnection(named), selection(field.getChildren()), nodes, edges);
+	}
+
+	/** A selection's costing fields, by object type: an object costs its most expensive group. */
+	private record Selection(List<List<CostedField>> byObjectType) {
+
+		long actual(Map<?, ?> object) {
+			long most = 0;
+			for (List<CostedField> fields : byObjectType) {
+				long sum = 0;
+				for (CostedField field : fields) {
+					sum += field.actual(object.get(field.resultKey()));
+				}
+				most = Math.max(most, sum);
 			}
-			else if (child.getName().equals("edges")) {
-				for (Object edge : items) {
-					if (edge instanceof Map<?, ?> edgeObject) {
-						edges += child.getChildren().stream().filter(e -> e.getName().equals("node"))
-								.mapToLong(node -> actual(node, edgeObject.get(node.getResultKey()))).max().orElse(0);
+			return most;
+		}
+	}
+
+	private record Edges(String resultKey, List<CostedField> nodes) {
+	}
+
+	private record CostedField(String resultKey, boolean connection, Selection selection, List<CostedField> nodes,
+			List<Edges> edges) {
+
+		long actual(Object value) {
+			if (value == null) {
+				return 0;
+			}
+			if (value instanceof Collection<?> items) {
+				long sum = 0;
+				for (Object item : items) {
+					sum += item == null ? 0 : object(item);
+				}
+				return sum;
+			}
+			if (connection && value instanceof Map<?, ?> page) {
+				return CONNECTION + items(page);
+			}
+			return object(value);
+		}
+
+		private long object(Object value) {
+			return OBJECT + (value instanceof Map<?, ?> object ? selection.actual(object) : 0);
+		}
+
+		/** The items the connection returned, each costing its node: the larger of {@code nodes} and {@code edges}. */
+		private long items(Map<?, ?> page) {
+			long fromNodes = 0;
+			for (CostedField field : nodes) {
+				if (page.get(field.resultKey()) instanceof Collection<?> items) {
+					fromNodes = Math.max(fromNodes, field.actual(items));
+				}
+			}
+			long fromEdges = 0;
+			for (Edges field : edges) {
+				if (page.get(field.resultKey()) instanceof Collection<?> items) {
+					for (Object edge : items) {
+						if (edge instanceof Map<?, ?> edgeObject) {
+							long node = 0;
+							for (CostedField nodeField : field.nodes()) {
+								node = Math.max(node, nodeField.actual(edgeObject.get(nodeField.resultKey())));
+							}
+							fromEdges += node;
+						}
 					}
 				}
 			}
+			return Math.max(fromNodes, fromEdges);
 		}
-		return Math.max(nodes, edges);
 	}
 
 	private static boolean isConnection(GraphQLType named) {

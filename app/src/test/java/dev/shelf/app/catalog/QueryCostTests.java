@@ -84,6 +84,11 @@ class QueryCostTests {
 				{ products(first: 5) { edges { cursor node { id variants(first: 3) { nodes { price { amount } } } } }
 				                       pageInfo { hasNextPage } } }""", 2 + 5 * (1 + 2 + 3 * (1 + 1)), 2 + 3 * (1 + 2 + 2 * 2));
 		assertCost("{ products(first: 4) { nodes { id } edges { node { id } } } }", 2 + 4, 2 + 3);
+		String shirt = query("{ products(first: 1) { nodes { id } } }").body().path("data").path("products").path("nodes")
+				.path(0).path("id").asString();
+		// An interface: the fields of the type the object turns out to be; each shirt has two variants.
+		assertCost("{ node(id: \"" + shirt + "\") { id ... on Product { variants(first: 5) { nodes { id } } } } }",
+				1 + 2 + 5, 1 + 2 + 2);
 		assertCost("mutation { productCreate(input: {title: \"One more\"}) { product { id variants(first: 5) { nodes { id } } } } }",
 				10, 10);
 	}
