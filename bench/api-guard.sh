@@ -77,7 +77,7 @@ stop_noguard() { # never fails: it runs in the exit trap, before the common clea
   if [ -f "$noguard_dir/shelf.log" ]; then cp "$noguard_dir/shelf.log" "$results/shelf-noguard.log" || true; fi
   rm -rf "$noguard_dir"
 }
-trap 'status=$?; stop_noguard; (exit $status); bench_cleanup' EXIT
+trap 'status=$?; set +e; stop_noguard; (exit $status); bench_cleanup' EXIT
 bench_log "starting Shelf without the guard (http :$noguard_port, on the same database)"
 SHELF_DATA_DIR="$noguard_dir" SPRING_PROFILES_ACTIVE=dev SERVER_PORT=$noguard_port SHELF_GRAPHQL_COST_ENABLED=false \
   SPRING_DATASOURCE_URL="jdbc:postgresql://localhost:$SHELF_EMBEDDED_DB_PORT/postgres" SPRING_DATASOURCE_USERNAME=postgres \
