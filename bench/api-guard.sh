@@ -9,7 +9,11 @@
 # PostgreSQL, from /proc), the ratios guard/no guard over all rounds and the median of the per-pair ratios
 # (target: throughput overhead <= 5 %).
 #
-# Usage: bench/api-guard.sh [--connections 8] [--duration 15] [--warmup 60] [--rounds 10] [--products 2000]
+# The load is many shops' traffic: each request is sent as the next of --shops shops in turn (60 products of 3 variants
+# each), so the bucket statement touches many rows as in production, not one hot row; a single shop's traffic is
+# --shops 1.
+#
+# Usage: bench/api-guard.sh [--connections 8] [--duration 15] [--warmup 60] [--rounds 10] [--shops 100]
 # Ports: SERVER_PORT (default 18180; the instance without the guard takes SERVER_PORT + 2) and SHELF_EMBEDDED_DB_PORT
 # (default 18181), all must be free.
 # Needs: JDK 17+, Node.js 18+, psql (Debian postgresql-client), curl.
@@ -19,19 +23,19 @@ cd "$root"
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
 
-connections=8 duration=15 warmup=60 rounds=10 products=2000
+connections=8 duration=15 warmup=60 rounds=10 shops=100
 while [ $# -gt 0 ]; do
   case $1 in
     --connections) connections=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
-    --products) products=$2; shift 2 ;;
+    --shops) shops=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) bench_die "unknown option $1 (see --help)" ;;
   esac
 done
-for n in "$connections" "$duration" "$warmup" "$rounds" "$products"; do
+for n in "$connections" "$duration" "$warmup" "$rounds" "$shops"; do
   [[ $n =~ ^[0-9]+$ ]] || bench_die "options take whole numbers, got '$n'"
 done
 
@@ -48,7 +52,7 @@ export SHELF_DATA_DIR=$data_dir
 bench_resolve_db "host=localhost port=$SHELF_EMBEDDED_DB_PORT user=postgres dbname=postgres"
 {
   bench_environment_header
-  echo "options: connections=$connections duration=${duration}s warmup=${warmup}s rounds=$rounds products=$products"
+  echo "options: connections=$connections duration=${duration}s warmup=${warmup}s rounds=$rounds shops=$shops"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$results/environment.txt" >&2
 
@@ -58,13 +62,13 @@ export SHOPIFY_API_KEY=bench-api-key SHOPIFY_API_SECRET=bench-secret-0123456789a
 noguard_port=$((SERVER_PORT + 2))
 bench_require_free_ports "$noguard_port"
 
-# --- the instance with the guard, with the embedded PostgreSQL; data: one shop with --products products of 3 variants
+# --- the instance with the guard, with the embedded PostgreSQL; data: --shops shops of 60 products of 3 variants
 SHELF_GRAPHQL_COST_ENABLED=true bench_start_shelf "$data_dir"
 guard_pid=$SHELF_PID
-bench/generate-data.sh --db "$BENCH_DB" --shops 1 --products "$products" --shop-prefix bench-guard \
-  | tee "$results/generate.txt" >&2
-shop=$(bench_psql -Atc "SELECT shopify_domain FROM catalog.shops WHERE shopify_domain LIKE 'bench-guard%' ORDER BY id LIMIT 1")
-[ -n "$shop" ] || bench_die "the generator made no bench-guard shop"
+bench/generate-data.sh --db "$BENCH_DB" --shops "$shops" --products $((shops * 60)) --skew 0 --variants 3-3 \
+  --shop-prefix bench-guard | tee "$results/generate.txt" >&2
+mapfile -t shop_domains < <(bench_psql -Atc "SELECT shopify_domain FROM catalog.shops WHERE shopify_domain LIKE 'bench-guard%' ORDER BY id")
+[ "${#shop_domains[@]}" = "$shops" ] || bench_die "the generator made ${#shop_domains[@]} bench-guard shops, not $shops"
 postmaster=$(head -1 "$data_dir/postgres/postmaster.pid")
 
 # --- the instance without the guard, on the same database
@@ -89,18 +93,18 @@ until curl -fs "localhost:$noguard_port/actuator/health/readiness" 2>/dev/null |
   [ "$SECONDS" -lt "$deadline" ] || bench_die "Shelf without the guard not ready after 180 s"
   sleep 0.5
 done
-token=$(java -jar "$jar" dev-token --shop="$shop" --ttl-seconds=7200)
+java -jar "$jar" dev-token "${shop_domains[@]/#/--shop=}" --ttl-seconds=7200 > "$data_dir/tokens.txt"
 
 load() { # $1 label (guard|noguard), $2 round (warmup: not measured)
   local label=$1 round=$2 port=$SERVER_PORT pid=$guard_pid before after
   [ "$label" = noguard ] && port=$noguard_port pid=$noguard_pid
   if [ "$round" = warmup ]; then
-    SHELF_TOKEN=$token node bench/graphql-load.mjs --url "http://localhost:$port/graphql" --query "$query" \
+    node bench/graphql-load.mjs --url "http://localhost:$port/graphql" --query "$query" --tokens-file "$data_dir/tokens.txt" \
       --connections "$connections" --duration "$warmup" --label "$label-warmup" --allow-empty >/dev/null
     return
   fi
   before="$(bench_cpu_ms "$pid") $(bench_cpu_ms "$postmaster" 1)"
-  SHELF_TOKEN=$token node bench/graphql-load.mjs --url "http://localhost:$port/graphql" --query "$query" \
+  node bench/graphql-load.mjs --url "http://localhost:$port/graphql" --query "$query" --tokens-file "$data_dir/tokens.txt" \
     --connections "$connections" --duration "$duration" --label "$label-$round" --expect-path data.products.nodes \
     --json "$results/$label-$round.json" | tee -a "$results/load.txt" >&2
   after="$(bench_cpu_ms "$pid") $(bench_cpu_ms "$postmaster" 1)"

@@ -9,7 +9,8 @@
 //          [--warmup 5] [--sample-every 20] [--expect-path data.products.nodes --expect-length 50]
 //          [--label name] [--json results.json] [--allow-empty]
 //          [--header 'Name: value' ...] [--expect-header 'Name: value' ...]
-// The token may also come from SHELF_TOKEN. --warmup runs first and is not measured; --allow-empty accepts a run
+// The token may also come from SHELF_TOKEN; --tokens-file (one token per line) sends each request as the next of
+// them in turn, many shops' traffic instead of one shop's. --warmup runs first and is not measured; --allow-empty accepts a run
 // without any response (a short warm-up on a cold server), never a wrong one. --header adds a request header (e.g.
 // an Idempotency-Key); --expect-header fails the run unless every 200 answer carries that header with that value.
 //
@@ -25,6 +26,7 @@ const { values: opts } = parseArgs({
   options: {
     url: { type: 'string', default: 'http://localhost:8080/graphql' },
     token: { type: 'string', default: process.env.SHELF_TOKEN ?? '' },
+    'tokens-file': { type: 'string' },
     query: { type: 'string' },
     'query-file': { type: 'string' },
     variables: { type: 'string', default: '{}' },
@@ -49,7 +51,10 @@ function fail(message) {
 
 const query = opts.query ?? (opts['query-file'] ? readFileSync(opts['query-file'], 'utf8') : null);
 if (!query) fail('give --query or --query-file');
-if (!opts.token) fail('give --token (or SHELF_TOKEN): mint one with java -jar app/target/shelf.jar dev-token --shop=<shop>');
+const tokens = opts['tokens-file']
+  ? readFileSync(opts['tokens-file'], 'utf8').split('\n').map((line) => line.trim()).filter((line) => line)
+  : [opts.token];
+if (!tokens[0]) fail('give --token (or SHELF_TOKEN): mint one with java -jar app/target/shelf.jar dev-token --shop=<shop>');
 let variables;
 try {
   variables = JSON.parse(opts.variables);
@@ -75,17 +80,18 @@ function headerPair(option, text) {
 const headers = {
   'content-type': 'application/json',
   'content-length': body.length,
-  authorization: `Bearer ${opts.token}`,
   ...Object.fromEntries(opts.header.map((h) => headerPair('header', h))),
 };
 const expectedHeaders = opts['expect-header'].map((h) => headerPair('expect-header', h));
 const TIMEOUT_MS = 10_000;
 
+let sent = 0;
 /** One POST; resolves with the status and body, rejects on a connection error or timeout. */
 function post(agent) {
+  const requestHeaders = { ...headers, authorization: `Bearer ${tokens[sent++ % tokens.length]}` };
   return new Promise((resolve, reject) => {
     const request = http.request({
-      agent, hostname: url.hostname, port: url.port || 80, path: url.pathname + url.search, method: 'POST', headers,
+      agent, hostname: url.hostname, port: url.port || 80, path: url.pathname + url.search, method: 'POST', headers: requestHeaders,
     }, (response) => {
       const chunks = [];
       response.on('data', (chunk) => chunks.push(chunk));

@@ -5,8 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Date;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -18,10 +21,11 @@ import dev.shelf.catalog.Shops;
 import org.springframework.modulith.NamedInterface;
 
 /**
- * {@code dev-token [--shop=<shop>.myshopify.com] [--ttl-seconds=N]}: prints a session token shaped like the ones
+ * {@code dev-token [--shop=<shop>.myshopify.com ...] [--ttl-seconds=N]}: prints a session token shaped like the ones
  * Shopify App Bridge sends, signed with the secret a local Shelf verifies with — {@code SHOPIFY_API_SECRET} and
  * {@code SHOPIFY_API_KEY} when set, the generated development credentials under {@code SHELF_DATA_DIR} otherwise.
  * For local use and scripts (curl, benchmarks); Shopify's own tokens live one minute, these one hour by default.
+ * With several {@code --shop}s, one token per shop, a line each, in their order.
  */
 @NamedInterface("cli")
 public final class DevTokenCommand {
@@ -33,26 +37,37 @@ public final class DevTokenCommand {
 	}
 
 	public static int run(String[] args, PrintStream out, PrintStream err) {
-		String shop = DEFAULT_SHOP;
+		return run(args, DevTokenCommand::credentialsFromEnvironment, out, err);
+	}
+
+	static int run(String[] args, Supplier<ShopifyCredentials> signingCredentials, PrintStream out, PrintStream err) {
+		List<String> shops = new ArrayList<>();
 		Duration ttl = Duration.ofHours(1);
 		for (String arg : args) {
 			if (arg.startsWith("--shop=")) {
-				shop = arg.substring("--shop=".length());
+				shops.add(arg.substring("--shop=".length()));
 			}
 			else if (arg.startsWith("--ttl-seconds=") && arg.substring("--ttl-seconds=".length()).matches("\\d{1,7}")) {
 				ttl = Duration.ofSeconds(Long.parseLong(arg.substring("--ttl-seconds=".length())));
 			}
 			else {
-				err.println("usage: dev-token [--shop=<shop>.myshopify.com] [--ttl-seconds=N]  (unknown: " + arg + ")");
+				err.println("usage: dev-token [--shop=<shop>.myshopify.com ...] [--ttl-seconds=N]  (unknown: " + arg + ")");
 				return 2;
 			}
 		}
-		if (!Shops.MYSHOPIFY_DOMAIN.matcher(shop).matches()) {
-			err.println("Not a shop domain: " + shop + " (expected <name>.myshopify.com)");
-			return 2;
+		if (shops.isEmpty()) {
+			shops.add(DEFAULT_SHOP);
 		}
-		ShopifyCredentials credentials = credentialsFromEnvironment();
-		out.println(mint(credentials.apiKey(), credentials.secrets().get(0), shop, ttl, Instant.now()));
+		for (String shop : shops) {
+			if (!Shops.MYSHOPIFY_DOMAIN.matcher(shop).matches()) {
+				err.println("Not a shop domain: " + shop + " (expected <name>.myshopify.com)");
+				return 2;
+			}
+		}
+		ShopifyCredentials credentials = signingCredentials.get();
+		for (String shop : shops) {
+			out.println(mint(credentials.apiKey(), credentials.secrets().get(0), shop, ttl, Instant.now()));
+		}
 		return 0;
 	}
 

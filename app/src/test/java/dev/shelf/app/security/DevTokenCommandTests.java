@@ -29,6 +29,32 @@ class DevTokenCommandTests {
 	}
 
 	@Test
+	void severalShopsGetATokenEachInTheirOrder() {
+		var credentials = new ShopifyCredentials("dev-key", List.of(SECRET), true);
+		var out = new ByteArrayOutputStream();
+
+		int exit = DevTokenCommand.run(new String[] { "--shop=a.myshopify.com", "--shop=b.myshopify.com" },
+				() -> credentials, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+
+		assertThat(exit).isZero();
+		var decoder = new SessionTokenDecoder(credentials);
+		assertThat(out.toString(StandardCharsets.UTF_8).lines().map(token -> SessionTokenDecoder.shopDomain(decoder.decode(token))))
+				.containsExactly("a.myshopify.com", "b.myshopify.com");
+	}
+
+	@Test
+	void oneBadShopAmongSeveralRefusesThemAll() {
+		var out = new ByteArrayOutputStream();
+
+		int exit = DevTokenCommand.run(new String[] { "--shop=a.myshopify.com", "--shop=nope" }, () -> {
+			throw new AssertionError("no token is signed");
+		}, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+
+		assertThat(exit).isEqualTo(2);
+		assertThat(out.size()).isZero();
+	}
+
+	@Test
 	void anInvalidShopDomainIsRefusedWithUsage() {
 		var err = new ByteArrayOutputStream();
 
