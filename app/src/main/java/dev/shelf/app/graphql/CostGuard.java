@@ -23,7 +23,6 @@ import graphql.execution.instrumentation.InstrumentationState;
 import graphql.execution.instrumentation.SimplePerformantInstrumentation;
 import graphql.execution.instrumentation.parameters.InstrumentationExecuteOperationParameters;
 import graphql.language.OperationDefinition;
-import graphql.normalized.ExecutableNormalizedOperation;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.graphql.server.WebGraphQlInterceptor;
@@ -100,15 +99,12 @@ final class CostGuard {
 		private record Request(String document, String operationName, Map<String, Object> variables) {
 		}
 
-		private record Costed(long requested, QueryCost.ActualCost actualCost) {
-		}
-
 		private final Limits limits;
 		private final ApiThrottle.Limits buckets;
 		private final ApiThrottle throttle;
 		private final Refunds refunds;
 		/** Normalizing a document is most of what costing it takes; this keeps it to once per distinct request. */
-		private final Cache<Request, Costed> costs = Caffeine.newBuilder().maximumSize(10_000).build();
+		private final Cache<Request, QueryCost.Costing> costs = Caffeine.newBuilder().maximumSize(10_000).build();
 
 		Admission(Limits limits, ApiThrottle throttle, Refunds refunds) {
 			this.limits = limits;
@@ -124,17 +120,14 @@ final class CostGuard {
 				return super.beginExecuteOperation(parameters, state);
 			}
 			ExecutionContext execution = parameters.getExecutionContext();
-			QueryCost cost = new QueryCost(execution.getGraphQLSchema());
 			ExecutionInput input = execution.getExecutionInput();
-			Function<Request, Costed> normalize = request -> {
-				ExecutableNormalizedOperation operation = execution.getNormalizedQueryTree().get();
-				return new Costed(cost.requested(operation), cost.actualCost(operation));
-			};
+			Function<Request, QueryCost.Costing> normalize = request -> new QueryCost(execution.getGraphQLSchema())
+					.costing(execution.getNormalizedQueryTree().get());
 			// Not mutations: their variables are inputs that differ every time, and would only fill the cache.
 			Request request = new Request(input.getQuery(), input.getOperationName(), input.getRawVariables().toMap());
-			Costed costed = execution.getOperationDefinition().getOperation() == OperationDefinition.Operation.MUTATION
-					? normalize.apply(request) : costs.get(request, normalize);
-			Charge charge = new Charge(costed.requested(), costed.actualCost());
+			boolean mutation = execution.getOperationDefinition().getOperation() == OperationDefinition.Operation.MUTATION;
+			QueryCost.Costing costing = mutation ? normalize.apply(request) : costs.get(request, normalize);
+			Charge charge = new Charge(costing.requested(), costing.actual());
 			GraphQLContext context = execution.getGraphQLContext();
 			context.put(CHARGE, charge);
 			if (charge.requested > limits.maxQueryCost()) {

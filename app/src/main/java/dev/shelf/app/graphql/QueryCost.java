@@ -46,25 +46,22 @@ final class QueryCost {
 		this.schema = schema;
 	}
 
-	long requested(ExecutableNormalizedOperation operation) {
+	/**
+	 * The operation's requested cost, and what counting the actual cost of its responses needs, both worked out
+	 * once per document: the fields that can cost anything (scalars never do), whether each is a connection, grouped
+	 * by the object types they apply to. Counting a response then only visits its objects, lists and connections.
+	 */
+	Costing costing(ExecutableNormalizedOperation operation) {
 		if (operation.getOperation() == OperationDefinition.Operation.MUTATION) {
-			return (long) MUTATION * operation.getTopLevelFields().size();
+			long requested = (long) MUTATION * operation.getTopLevelFields().size();
+			return new Costing(requested, data -> data == null ? 0 : requested);
 		}
-		return operation.getTopLevelFields().stream().mapToLong(this::requested).sum();
+		long requested = operation.getTopLevelFields().stream().mapToLong(this::requested).sum();
+		Selection top = selection(operation.getTopLevelFields());
+		return new Costing(requested, data -> data == null ? 0 : top.actual(data));
 	}
 
-	/**
-	 * What counting the actual cost of this operation's responses needs, worked out once per document: the fields
-	 * that can cost anything (scalars never do), whether each is a connection, grouped by the object types they apply
-	 * to. Counting a response then only visits its objects, lists and connections.
-	 */
-	ActualCost actualCost(ExecutableNormalizedOperation operation) {
-		if (operation.getOperation() == OperationDefinition.Operation.MUTATION) {
-			long cost = requested(operation);
-			return data -> data == null ? 0 : cost;
-		}
-		Selection top = selection(operation.getTopLevelFields());
-		return data -> data == null ? 0 : top.actual(data);
+	record Costing(long requested, ActualCost actual) {
 	}
 
 	/** The actual cost of a response. */

@@ -16,7 +16,10 @@ import org.springframework.stereotype.Component;
 @Component
 class ShopDataErasure {
 
-	/** Children before parents; {@code catalog.shops} is not here: it goes after all of them. */
+	/** The shop's own row: deleted after all the tables below. */
+	static final String SHOPS = "catalog.shops";
+
+	/** Children before parents; {@link #SHOPS} is not here: it goes after all of them. */
 	private static final List<String> TABLES = List.of("catalog.bundles", "catalog.personalizations",
 			"catalog.product_variants", "catalog.shopify_products", "catalog.products");
 
@@ -37,7 +40,7 @@ class ShopDataErasure {
 		// no later import brings the erased shop back from the legacy app.
 		jdbc.sql("SELECT shopify_domain FROM catalog.shops WHERE id = :shop AND imported_at IS NOT NULL")
 				.param("shop", shop.value()).query(String.class).optional().ifPresent(imports::forget);
-		return ErasedRows.of("catalog.shops",
+		return ErasedRows.of(SHOPS,
 				jdbc.sql("DELETE FROM catalog.shops WHERE id = :shop").param("shop", shop.value()).update());
 	}
 }

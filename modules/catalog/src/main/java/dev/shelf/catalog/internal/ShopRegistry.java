@@ -84,7 +84,7 @@ class ShopRegistry implements Shops {
 	@Override
 	public ErasedRows eraseBatch(ShopId id, int batchSize) {
 		ErasedRows batch = erasure.eraseBatch(id, batchSize);
-		if (batch.byTable().getOrDefault("catalog.shops", 0L) > 0) {
+		if (batch.byTable().getOrDefault(ShopDataErasure.SHOPS, 0L) > 0) {
 			idsByDomain.asMap().values().removeIf(id::equals);
 		}
 		return batch;
