@@ -9,6 +9,9 @@
 # PostgreSQL, from /proc), the ratios guard/no guard over all rounds and the median of the per-pair ratios
 # (target: throughput overhead <= 5 %).
 #
+# How the guard admitted: from this instance's lease of a bucket or by a statement (counted by the instance);
+# SHELF_GRAPHQL_BUCKET_LEASE=0 measures one statement per request.
+#
 # The load is many shops' traffic: each request is sent as the next of --shops shops in turn (60 products of 3 variants
 # each), so the bucket statement touches many rows as in production, not one hot row; a single shop's traffic is
 # --shops 1.
@@ -40,8 +43,9 @@ for n in "$connections" "$duration" "$warmup" "$rounds" "$shops"; do
 done
 
 export SERVER_PORT=${SERVER_PORT:-18180} SHELF_EMBEDDED_DB_PORT=${SHELF_EMBEDDED_DB_PORT:-18181}
-# Nothing is throttled: a bucket far larger than the run can use.
-export SHELF_GRAPHQL_BUCKET_SIZE=1000000000 SHELF_GRAPHQL_RESTORE_RATE=1000000000
+# Nothing is throttled: a bucket far larger than the run can use (the largest a bucket may be is 999,999,999).
+export SHELF_GRAPHQL_BUCKET_SIZE=100000000 SHELF_GRAPHQL_RESTORE_RATE=100000000
+export SHELF_OPERATOR_PASSWORD=bench-operator-password
 bench_require psql postgresql-client
 command -v node >/dev/null || bench_die "node not found (Node.js 18+ runs the load driver)"
 bench_require_free_ports "$SERVER_PORT" "$SHELF_EMBEDDED_DB_PORT"
@@ -118,6 +122,13 @@ for round in $(seq 1 "$rounds"); do
   else load noguard "$round"; load guard "$round"; fi
 done
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$results/environment.txt" >&2
+admissions() { # $1 via (lease|statement): the guard instance's count of admitted requests
+  curl -fs -u "operator:$SHELF_OPERATOR_PASSWORD" \
+    "localhost:$SERVER_PORT/actuator/metrics/shelf.api.throttle.admissions?tag=outcome:admitted&tag=via:$1" |
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).measurements[0].value))'
+}
+echo "admitted from a lease: $(admissions lease), by a statement: $(admissions statement) (lease: ${SHELF_GRAPHQL_BUCKET_LEASE:-1s})" |
+  tee "$results/admissions.txt" >&2
 
 node - "$results" "$rounds" <<'JS' | tee "$results/summary.txt"
 const fs = require('fs');

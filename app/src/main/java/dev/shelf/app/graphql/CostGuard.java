@@ -2,10 +2,10 @@ package dev.shelf.app.graphql;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import dev.shelf.billing.ApiThrottle;
@@ -36,8 +36,8 @@ import reactor.core.publisher.Mono;
  * requested cost ({@link QueryCost}) is computed; above {@code maxQueryCost} the query is refused with
  * {@code MAX_COST_EXCEEDED}; otherwise the shop's leaky bucket ({@link ApiThrottle}, shared by all instances through
  * PostgreSQL) must hold that many points, or the request is refused with {@code THROTTLED} and the seconds to wait.
- * After execution the actual cost is known; the difference is given back to the bucket with the shop's next
- * request (so each request costs one statement), and every response carries {@code extensions.cost}.
+ * After execution the actual cost is known and the difference is given back ({@link ApiThrottle#giveBack}); every
+ * response carries {@code extensions.cost}.
  * <p>
  * Operators have no shop and no bucket: their queries are costed and limited, not throttled.
  */
@@ -60,11 +60,13 @@ final class CostGuard {
 	 * @param bucketSize points a shop's bucket holds when full
 	 * @param restoreRate points per second a bucket refills
 	 * @param plans other bucket sizes and restore rates by billing plan handle, for shops subscribed to that plan
+	 * @param lease how long an instance may admit a shop's requests from points leased from its bucket (0: every
+	 *     request is admitted by a statement)
 	 */
 	@ConfigurationProperties("shelf.graphql.cost")
 	record Limits(@DefaultValue("true") boolean enabled, @DefaultValue("1000") long maxQueryCost, @DefaultValue("true") boolean throttle,
 			@DefaultValue("1000") long bucketSize, @DefaultValue("100") long restoreRate,
-			Map<String, PlanBucket> plans) {
+			Map<String, PlanBucket> plans, @DefaultValue("1s") Duration lease) {
 
 		record PlanBucket(long bucketSize, long restoreRate) {
 		}
@@ -74,7 +76,7 @@ final class CostGuard {
 			if (plans != null) {
 				plans.forEach((handle, plan) -> byPlan.put(handle, new ApiThrottle.Bucket(plan.bucketSize(), plan.restoreRate())));
 			}
-			return new ApiThrottle.Limits(new ApiThrottle.Bucket(bucketSize, restoreRate), byPlan);
+			return new ApiThrottle.Limits(new ApiThrottle.Bucket(bucketSize, restoreRate), byPlan, lease);
 		}
 	}
 
@@ -102,15 +104,13 @@ final class CostGuard {
 		private final Limits limits;
 		private final ApiThrottle.Limits buckets;
 		private final ApiThrottle throttle;
-		private final Refunds refunds;
 		/** Normalizing a document is most of what costing it takes; this keeps it to once per distinct request. */
 		private final Cache<Request, QueryCost.Costing> costs = Caffeine.newBuilder().maximumSize(10_000).build();
 
-		Admission(Limits limits, ApiThrottle throttle, Refunds refunds) {
+		Admission(Limits limits, ApiThrottle throttle) {
 			this.limits = limits;
 			this.buckets = limits.buckets();
 			this.throttle = throttle;
-			this.refunds = refunds;
 		}
 
 		@Override
@@ -137,7 +137,7 @@ final class CostGuard {
 			}
 			ShopId shop = context.get(ShopId.class);
 			if (limits.throttle() && shop != null) {
-				charge.admission = throttle.admit(shop, charge.requested, buckets, refunds.take(shop));
+				charge.admission = throttle.admit(shop, charge.requested, buckets);
 				if (!charge.admission.admitted()) {
 					charge.secondsToWait = charge.admission.secondsUntil(charge.requested);
 					throw abort(THROTTLED, "Throttled: the query costs " + charge.requested + " and the shop's bucket holds "
@@ -157,35 +157,15 @@ final class CostGuard {
 		}
 	}
 
-	/**
-	 * What requests were charged beyond their actual cost, per shop, until the shop's next admission gives it back.
-	 * Kept in this instance's memory: a restart forfeits at most the refunds of the last requests.
-	 */
-	static final class Refunds {
-
-		private final Map<ShopId, Double> pending = new ConcurrentHashMap<>();
-
-		void add(ShopId shop, double points) {
-			if (points > 0) {
-				pending.merge(shop, points, Double::sum);
-			}
-		}
-
-		double take(ShopId shop) {
-			Double points = pending.remove(shop);
-			return points == null ? 0 : points;
-		}
-	}
-
 	/** After execution: the actual cost, the refund, and {@code extensions.cost} on the response. */
 	static final class Report implements WebGraphQlInterceptor {
 
 		private final Limits limits;
-		private final Refunds refunds;
+		private final ApiThrottle throttle;
 
-		Report(Limits limits, Refunds refunds) {
+		Report(Limits limits, ApiThrottle throttle) {
 			this.limits = limits;
-			this.refunds = refunds;
+			this.throttle = throttle;
 		}
 
 		@Override
@@ -209,7 +189,7 @@ final class CostGuard {
 				if (charge.admission != null) {
 					double refund = charge.admission.admitted() ? Math.max(0, charge.requested - actual) : 0;
 					ShopId shop = response.getExecutionInput().getGraphQLContext().get(ShopId.class);
-					refunds.add(shop, refund);
+					throttle.giveBack(shop, refund);
 					ApiThrottle.Bucket bucket = charge.admission.bucket();
 					cost.put("throttleStatus", Map.of("maximumAvailable", bucket.size(),
 							"currentlyAvailable", round(Math.min(bucket.size(), charge.admission.available() + refund)),

@@ -57,18 +57,13 @@ class GraphQlConfiguration {
 	}
 
 	@Bean
-	CostGuard.Refunds costRefunds() {
-		return new CostGuard.Refunds();
+	CostGuard.Admission costAdmission(CostGuard.Limits limits, ApiThrottle throttle) {
+		return new CostGuard.Admission(limits, throttle);
 	}
 
 	@Bean
-	CostGuard.Admission costAdmission(CostGuard.Limits limits, ApiThrottle throttle, CostGuard.Refunds refunds) {
-		return new CostGuard.Admission(limits, throttle, refunds);
-	}
-
-	@Bean
-	WebGraphQlInterceptor costReport(CostGuard.Limits limits, CostGuard.Refunds refunds) {
-		return new CostGuard.Report(limits, refunds);
+	WebGraphQlInterceptor costReport(CostGuard.Limits limits, ApiThrottle throttle) {
+		return new CostGuard.Report(limits, throttle);
 	}
 
 	@Bean

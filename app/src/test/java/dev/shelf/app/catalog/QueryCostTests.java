@@ -128,17 +128,17 @@ class QueryCostTests {
 	void aBucketRefillsAtItsRestoreRate() {
 		ApiThrottle.Limits bucket = ApiThrottle.Limits.of(new ApiThrottle.Bucket(1000, 100));
 		long started = System.nanoTime();
-		assertThat(throttle.admit(shopId, 1000, bucket, 0).available()).isZero();
-		assertThat(throttle.admit(shopId, 1, bucket, 0).admitted()).isFalse();
+		assertThat(throttle.admit(shopId, 1000, bucket).available()).isZero();
+		assertThat(throttle.admit(shopId, 1, bucket).admitted()).isFalse();
 
 		// Two seconds pass (moved back in the row instead of waiting): 200 points come back, no more.
 		jdbc.sql("UPDATE billing.api_buckets SET updated_at = updated_at - interval '2 seconds' WHERE shop_id = ?")
 				.param(shopId.value()).update();
-		ApiThrottle.Admission admission = throttle.admit(shopId, 150, bucket, 0);
+		ApiThrottle.Admission admission = throttle.admit(shopId, 150, bucket);
 
 		assertThat(admission.admitted()).isTrue();
 		assertThat(admission.available()).isBetween(50.0, 50.0 + 100 * secondsSince(started) + 1);
-		assertThat(throttle.admit(shopId, 60, bucket, 0).admitted()).isFalse();
+		assertThat(throttle.admit(shopId, 60, bucket).admitted()).isFalse();
 	}
 
 	@Test
@@ -146,21 +146,21 @@ class QueryCostTests {
 		ApiThrottle.Limits limits = new ApiThrottle.Limits(new ApiThrottle.Bucket(1000, 100),
 				Map.of("growth", new ApiThrottle.Bucket(5000, 250)));
 		long started = System.nanoTime();
-		assertThat(throttle.admit(shopId, 10, limits, 0).bucket()).isEqualTo(new ApiThrottle.Bucket(1000, 100));
+		assertThat(throttle.admit(shopId, 10, limits).bucket()).isEqualTo(new ApiThrottle.Bucket(1000, 100));
 
 		jdbc.sql("""
 				INSERT INTO billing.subscriptions (shop_id, plan_handle, shopify_subscription_id, usage_line_item_id, status,
 				    recurring_price, usage_fee, capped_amount, currency_code, test, activated_at)
 				VALUES (?, 'growth', 'gid://shopify/AppSubscription/1', 'gid://shopify/AppSubscriptionLineItem/1', 'ACTIVE',
 				        29, 0.05, 200, 'USD', true, now())""").param(shopId.value()).update();
-		ApiThrottle.Admission refused = throttle.admit(shopId, 1200, limits, 0);
+		ApiThrottle.Admission refused = throttle.admit(shopId, 1200, limits);
 		assertThat(refused.bucket()).isEqualTo(new ApiThrottle.Bucket(5000, 250));
 		assertThat(refused.admitted()).as("a bigger plan refills at its rate; it does not fill at once").isFalse();
 
 		// One second later (moved back in the row): 990 + 250 points, above the standard bucket's size of 1,000.
 		jdbc.sql("UPDATE billing.api_buckets SET updated_at = updated_at - interval '1 second' WHERE shop_id = ?")
 				.param(shopId.value()).update();
-		ApiThrottle.Admission admission = throttle.admit(shopId, 1200, limits, 0);
+		ApiThrottle.Admission admission = throttle.admit(shopId, 1200, limits);
 		assertThat(admission.admitted()).isTrue();
 		// Plus what the bucket refilled while the statements ran: a busy machine takes a while between them.
 		assertThat(admission.available()).isBetween(40.0, 40.0 + 250 * secondsSince(started) + 1);
@@ -170,7 +170,7 @@ class QueryCostTests {
 	void concurrentRequestsOfOneShopNeverOverdrawItsBucket() throws Exception {
 		ApiThrottle.Limits bucket = ApiThrottle.Limits.of(new ApiThrottle.Bucket(1000, 1));
 
-		List<Boolean> admitted = Race.run(50, () -> throttle.admit(shopId, 100, bucket, 0).admitted());
+		List<Boolean> admitted = Race.run(50, () -> throttle.admit(shopId, 100, bucket).admitted());
 
 		assertThat(admitted.stream().filter(a -> a).count()).isEqualTo(10);
 	}

@@ -22,7 +22,8 @@
  * {@code legacyOrdersImportOlder}) imports the next page of them on demand.
  * <p>
  * API rate limits ({@link dev.shelf.billing.ApiThrottle}): each shop's leaky bucket of GraphQL query cost, sized by
- * its plan, one upsert per request; the app's cost guard calls it.
+ * its plan, one upsert per request at most, none while the instance's lease of the bucket covers it; the app's cost
+ * guard calls it.
  * <p>
  * How data flows through here: an order reaches {@code chargeForOrder} → one charge row per (shop, order), its fee
  * reserved under the period's cap in the same short transaction → after commit a worker sends it to Shopify with

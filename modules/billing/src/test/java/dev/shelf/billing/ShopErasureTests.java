@@ -41,7 +41,7 @@ class ShopErasureTests {
 				long id = billing.chargeForOrder(shop.id(), newOrder()).charge().id();
 				fixtures.awaitState(shop, id, ChargeState.SUCCEEDED);
 			}
-			throttle.admit(shop.id(), 10, ApiThrottle.Limits.of(new ApiThrottle.Bucket(1000, 100)), 0);
+			throttle.admit(shop.id(), 10, ApiThrottle.Limits.of(new ApiThrottle.Bucket(1000, 100)));
 			idempotencyKeys.begin(shop.id(), IdempotencyKey.fromHeader("erase-me"),
 					RequestFingerprint.of("mutation { productCreate }", "", "{}"));
 			// What the legacy-tenant import leaves of an imported shop (LegacyTenantImportTests in app imports for real).

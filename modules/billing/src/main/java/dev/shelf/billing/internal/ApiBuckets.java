@@ -1,63 +1,186 @@
 package dev.shelf.billing.internal;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.shelf.billing.ApiThrottle;
 import dev.shelf.catalog.ShopId;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
 /**
- * {@link ApiThrottle} on {@code billing.api_buckets}: one upsert finds the limits of the shop's plan (its active
- * subscription), refills, decides, updates and reports.
+ * {@link ApiThrottle} on {@code billing.api_buckets}, with leases. An admission that needs the database also leases
+ * points beyond the request's cost ({@code billing.lease}: a tenth of the bucket, at most half of what the request
+ * leaves); the shop's next requests on this instance are admitted from the lease while it lasts, and what they were
+ * overcharged goes back into it. What is left of a lease goes back to the bucket with the
+ * shop's next statement, or, once the lease has expired, with the next round of {@link #returnExpiredLeases()}: one
+ * statement for all shops.
+ * <p>
+ * A shop's admissions on this instance take turns (a lock per shop): the bucket's row lock would serialize their
+ * statements anyway, and a request waiting for another's statement may then be admitted from the lease it brings.
  */
 @Service
 class ApiBuckets implements ApiThrottle {
 
-	private final JdbcClient jdbc;
+	/** A shop not seen for this long is forgotten (its lease returned first). */
+	private static final Duration FORGOTTEN_AFTER = Duration.ofMinutes(1);
 
-	ApiBuckets(JdbcClient jdbc) {
-		this.jdbc = jdbc;
+	private static final Logger log = LoggerFactory.getLogger(ApiBuckets.class);
+
+	private final BucketStatements statements;
+	private final ConcurrentMap<ShopId, Lease> leases = new ConcurrentHashMap<>();
+	private final Counter fromLease;
+	private final Counter admittedByStatement;
+	private final Counter throttledByStatement;
+	private final Counter returnFailures;
+
+	ApiBuckets(BucketStatements statements, MeterRegistry registry) {
+		this.statements = statements;
+		String admissions = "shelf.api.throttle.admissions";
+		String description = "GraphQL requests of shops admitted or throttled, from this instance's lease or by a statement";
+		this.fromLease = Counter.builder(admissions).description(description)
+				.tag("outcome", "admitted").tag("via", "lease").register(registry);
+		this.admittedByStatement = Counter.builder(admissions).description(description)
+				.tag("outcome", "admitted").tag("via", "statement").register(registry);
+		this.throttledByStatement = Counter.builder(admissions).description(description)
+				.tag("outcome", "throttled").tag("via", "statement").register(registry);
+		this.returnFailures = Counter.builder("shelf.api.throttle.lease-return-failures")
+				.description("Rounds that failed to give expired leases back to the buckets (retried in the next round)")
+				.register(registry);
 	}
 
 	@Override
-	public Admission admit(ShopId shop, long cost, Limits limits, double refund) {
-		List<String> handles = new ArrayList<>(limits.byPlan().keySet());
-		// Without limits per plan there is nothing to look up: the plan's part of the statement is left out.
-		String plan = handles.isEmpty() ? "SELECT :size AS size, :rate AS rate" : """
-				SELECT coalesce(p.size, :size) AS size, coalesce(p.rate, :rate) AS rate
-				FROM (SELECT 1) AS one
-				LEFT JOIN LATERAL (
-				    SELECT l.size, l.rate FROM billing.subscriptions s
-				    JOIN unnest(CAST(:handles AS text[]), CAST(:sizes AS bigint[]), CAST(:rates AS bigint[]))
-				         AS l(handle, size, rate) ON l.handle = s.plan_handle
-				    WHERE s.shop_id = :shop AND s.status = 'ACTIVE'
-				    ORDER BY s.activated_at DESC NULLS LAST LIMIT 1) AS p ON true""";
-		// The row lock of the upsert serializes a shop's concurrent requests: each sees the bucket the previous left.
-		var statement = jdbc.sql("WITH plan AS (" + plan + ")" + """
-				INSERT INTO billing.api_buckets AS b (shop_id, available, updated_at, admitted, size, restore_rate)
-				SELECT :shop, CASE WHEN :cost <= size THEN size - :cost ELSE size END, now(), :cost <= size, size, rate
-				FROM plan
-				ON CONFLICT (shop_id) DO UPDATE SET
-				    available = billing.refilled(b.available + CAST(:refund AS numeric), b.updated_at, now(), excluded.size, excluded.restore_rate)
-				              - CASE WHEN billing.refilled(b.available + CAST(:refund AS numeric), b.updated_at, now(), excluded.size,
-				                                           excluded.restore_rate) >= :cost
-				                     THEN :cost ELSE 0 END,
-				    admitted = billing.refilled(b.available + CAST(:refund AS numeric), b.updated_at, now(), excluded.size,
-				                                excluded.restore_rate) >= :cost,
-				    size = excluded.size, restore_rate = excluded.restore_rate, updated_at = now()
-				RETURNING admitted, available, size, restore_rate""")
-				.param("shop", shop.value()).param("cost", cost).param("refund", refund)
-				.param("size", limits.standard().size()).param("rate", limits.standard().restoreRate());
-		if (!handles.isEmpty()) {
-			statement = statement.param("handles", handles.toArray(String[]::new))
-					.param("sizes", handles.stream().map(h -> limits.byPlan().get(h).size()).toArray(Long[]::new))
-					.param("rates", handles.stream().map(h -> limits.byPlan().get(h).restoreRate()).toArray(Long[]::new));
+	public Admission admit(ShopId shop, long cost, Limits limits) {
+		while (true) {
+			Lease lease = leases.computeIfAbsent(shop, s -> new Lease(System.nanoTime()));
+			lease.lock.lock();
+			try {
+				if (!lease.forgotten) {
+					return admit(shop, cost, limits, lease);
+				}
+			}
+			finally {
+				lease.lock.unlock();
+			}
 		}
-		return statement
-				.query((row, n) -> new Admission(row.getBoolean("admitted"), row.getDouble("available"),
-						new Bucket(row.getLong("size"), row.getLong("restore_rate"))))
-				.single();
+	}
+
+	private Admission admit(ShopId shop, long cost, Limits limits, Lease lease) {
+		long now = System.nanoTime();
+		lease.lastUsed = now;
+		if (lease.bucket != null && now - lease.expiresAt < 0 && lease.points >= cost) {
+			lease.points -= cost;
+			fromLease.increment();
+			return new Admission(true, lease.available(now), lease.bucket);
+		}
+		// Should the statement fail, the points stay in the lease: nothing is given back twice or lost.
+		BucketStatements.Outcome outcome = statements.admit(shop, cost, limits, lease.points, !limits.lease().isZero());
+		Admission admission = outcome.admission();
+		lease.points = outcome.leased();
+		lease.expiresAt = now + limits.lease().toNanos();
+		lease.bucket = admission.bucket();
+		lease.bucketAvailable = admission.available();
+		lease.seenAt = now;
+		(admission.admitted() ? admittedByStatement : throttledByStatement).increment();
+		return new Admission(admission.admitted(), lease.available(now), admission.bucket());
+	}
+
+	@Override
+	public void giveBack(ShopId shop, double points) {
+		if (points <= 0) {
+			return;
+		}
+		while (true) {
+			Lease lease = leases.computeIfAbsent(shop, s -> new Lease(System.nanoTime()));
+			lease.lock.lock();
+			try {
+				if (!lease.forgotten) {
+					lease.points += points;
+					return;
+				}
+			}
+			finally {
+				lease.lock.unlock();
+			}
+		}
+	}
+
+	@Scheduled(fixedDelay = 200)
+	void returnExpiredLeases() {
+		returnLeases(false);
+	}
+
+	@PreDestroy
+	void returnAllLeases() {
+		returnLeases(true);
+	}
+
+	private void returnLeases(boolean all) {
+		long now = System.nanoTime();
+		Map<ShopId, Double> returned = new HashMap<>();
+		leases.forEach((shop, lease) -> {
+			if (!lease.lock.tryLock()) {
+				return; // being used: the statement it may be running gives the rest back
+			}
+			try {
+				if (lease.points > 0 && (all || now - lease.expiresAt >= 0)) {
+					returned.put(shop, lease.points);
+					lease.points = 0;
+				}
+				if (lease.points == 0 && now - lease.lastUsed > FORGOTTEN_AFTER.toNanos()) {
+					lease.forgotten = true;
+					leases.remove(shop, lease);
+				}
+			}
+			finally {
+				lease.lock.unlock();
+			}
+		});
+		try {
+			statements.giveBack(returned);
+		}
+		catch (RuntimeException e) {
+			returnFailures.increment();
+			log.warn("Could not give {} expired lease(s) back to the shops' buckets; keeping them for the next round",
+					returned.size(), e);
+			returned.forEach(this::giveBack);
+		}
+	}
+
+	/** This instance's lease of one shop's bucket, and what it last saw of the bucket. */
+	private static final class Lease {
+
+		final ReentrantLock lock = new ReentrantLock();
+		/** Points leased or given back, not yet spent nor returned to the bucket. */
+		double points;
+		/** {@link System#nanoTime()} from which the points belong back in the bucket. */
+		long expiresAt;
+		long lastUsed;
+		/** The bucket as the last statement saw it; {@code null} before the first. */
+		ApiThrottle.Bucket bucket;
+		double bucketAvailable;
+		long seenAt;
+		/** Removed from the map: whoever holds it must look the shop up again. */
+		boolean forgotten;
+
+		Lease(long now) {
+			this.expiresAt = now;
+			this.lastUsed = now;
+		}
+
+		/** What the bucket holds as this instance sees it: refilled since its last statement, plus the lease. */
+		double available(long now) {
+			double refilled = bucketAvailable + bucket.restoreRate() * ((now - seenAt) / 1e9);
+			return Math.min(bucket.size(), refilled + points);
+		}
 	}
 }
