@@ -50,7 +50,9 @@ class BatchRunner {
 	private final TransactionTemplate transactions;
 	private final MigrationProperties properties;
 	private final MigrationMetrics metrics;
-	/** {@link System#nanoTime()} of the last pressure checks that found none; 0: ask at the next step. */
+	/** Whether the next step asks the pressure checks whatever the interval: a new run, or pressure found last time. */
+	private volatile boolean pressureCheckDue = true;
+	/** {@link System#nanoTime()} of the last pressure checks that found none. */
 	private volatile long pressureCheckedAt;
 
 	BatchRunner(JobStore store, Map<String, BackgroundMigration> jobs, List<DatabasePressureCheck> checks,
@@ -82,10 +84,11 @@ class BatchRunner {
 							pressure.get());
 					store.throttled(job, check.name() + ": " + pressure.get());
 					metrics.throttled(job.name(), check.name());
-					pressureCheckedAt = 0; // asked again at the next step
+					pressureCheckDue = true;
 					return new Step(Step.Kind.THROTTLED, properties.throttleBackoff());
 				}
 			}
+			pressureCheckDue = false;
 			pressureCheckedAt = System.nanoTime();
 			if (job.throttledReason() != null) {
 				store.notThrottled(job);
@@ -96,11 +99,11 @@ class BatchRunner {
 
 	/** The first step of a run asks the pressure checks; the next ones do when the interval has passed. */
 	void newRun() {
-		pressureCheckedAt = 0;
+		pressureCheckDue = true;
 	}
 
 	private boolean pressureChecksDue() {
-		return pressureCheckedAt == 0 || System.nanoTime() - pressureCheckedAt >= properties.pressureCheckInterval().toNanos();
+		return pressureCheckDue || System.nanoTime() - pressureCheckedAt >= properties.pressureCheckInterval().toNanos();
 	}
 
 	/**
