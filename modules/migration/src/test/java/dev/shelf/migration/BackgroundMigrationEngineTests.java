@@ -34,7 +34,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(properties = { "shelf.migration.runner-enabled=false", "shelf.migration.retry-delay=0s",
 		"shelf.migration.max-attempts=2", "shelf.migration.max-failed-batches=6", "shelf.migration.min-batch-size=10",
 		"shelf.migration.max-batch-size=1000", "shelf.migration.target-batch-duration=10s",
-		"shelf.migration.throttle-backoff=0s" })
+		"shelf.migration.throttle-backoff=0s", "shelf.migration.pressure-check-interval=1h" })
 @Import(BackgroundMigrationEngineTests.TestJobs.class)
 class BackgroundMigrationEngineTests {
 
@@ -243,6 +243,32 @@ class BackgroundMigrationEngineTests {
 	}
 
 	@Test
+	void withoutPressureTheChecksAreAskedAtTheStartOfARunAndThenOncePerIntervalNotBeforeEveryBatch() {
+		pressure.asked.set(0);
+
+		assertThat(migrations.runUntilIdle(LIMIT)).isTrue();
+
+		assertThat(migrated()).isEqualTo(ROWS);
+		assertThat(succeededBatches()).hasSizeGreaterThan(5);
+		assertThat(pressure.asked).hasValue(1); // the interval here is an hour
+	}
+
+	@Test
+	void aSucceededBatchMovesTheCursorAndIsRecordedInOneStatement() {
+		assertThat(migrations.runUntilIdle(LIMIT)).isTrue();
+
+		Map<String, Object> job = jdbc.sql("""
+				SELECT rows_done, batches_done, (SELECT count(*) FROM migration.background_migration_batches b
+				    WHERE b.migration_id = m.id AND b.status = 'SUCCEEDED' AND b.pass = 1 AND b.attempt = 1
+				      AND b.duration_ms >= 0 AND b.error IS NULL) AS recorded,
+				    (SELECT sum(rows) FROM migration.background_migration_batches b WHERE b.migration_id = m.id) AS rows
+				FROM migration.background_migrations m WHERE name = :job""").param("job", JOB).query().singleRow();
+		assertThat(job.get("rows_done")).isEqualTo((long) ROWS);
+		assertThat(((Number) job.get("recorded")).longValue()).isEqualTo(((Number) job.get("batches_done")).longValue());
+		assertThat(((Number) job.get("rows")).longValue()).isEqualTo(ROWS);
+	}
+
+	@Test
 	void onlyOneRunnerAtATime() {
 		long runnerLock = 0x5348454C46424DL;
 		transactions.executeWithoutResult(status -> {
@@ -380,6 +406,7 @@ class BackgroundMigrationEngineTests {
 	static class TogglePressure implements DatabasePressureCheck {
 
 		final AtomicReference<String> reason = new AtomicReference<>();
+		final AtomicInteger asked = new AtomicInteger();
 
 		@Override
 		public String name() {
@@ -388,6 +415,7 @@ class BackgroundMigrationEngineTests {
 
 		@Override
 		public Optional<String> pressure() {
+			asked.incrementAndGet();
 			return Optional.ofNullable(reason.get());
 		}
 	}

@@ -133,6 +133,7 @@ class BackgroundMigrationEngine implements BackgroundMigrations, SmartLifecycle 
 	}
 
 	private boolean steps(BooleanSupplier goOn) {
+		runner.newRun();
 		Instant lastObserved = Instant.EPOCH;
 		while (goOn.getAsBoolean()) {
 			BatchRunner.Step step = runner.step();

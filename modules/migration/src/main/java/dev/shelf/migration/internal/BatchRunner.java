@@ -50,6 +50,10 @@ class BatchRunner {
 	private final TransactionTemplate transactions;
 	private final MigrationProperties properties;
 	private final MigrationMetrics metrics;
+	/** Whether the next step asks the pressure checks whatever the interval: a new run, or pressure found last time. */
+	private volatile boolean pressureCheckDue = true;
+	/** {@link System#nanoTime()} of the last pressure checks that found none. */
+	private volatile long pressureCheckedAt;
 
 	BatchRunner(JobStore store, Map<String, BackgroundMigration> jobs, List<DatabasePressureCheck> checks,
 			TransactionTemplate transactions, MigrationProperties properties, MigrationMetrics metrics) {
@@ -72,19 +76,34 @@ class BatchRunner {
 			start(job, migration);
 			return Step.AGAIN;
 		}
-		for (DatabasePressureCheck check : checks) {
-			Optional<String> pressure = check.pressure();
-			if (pressure.isPresent()) {
-				log.info("Background migration {} waits {}: {}", job.name(), properties.throttleBackoff(), pressure.get());
-				store.throttled(job, check.name() + ": " + pressure.get());
-				metrics.throttled(job.name(), check.name());
-				return new Step(Step.Kind.THROTTLED, properties.throttleBackoff());
+		if (pressureChecksDue()) {
+			for (DatabasePressureCheck check : checks) {
+				Optional<String> pressure = check.pressure();
+				if (pressure.isPresent()) {
+					log.info("Background migration {} waits {}: {}", job.name(), properties.throttleBackoff(),
+							pressure.get());
+					store.throttled(job, check.name() + ": " + pressure.get());
+					metrics.throttled(job.name(), check.name());
+					pressureCheckDue = true;
+					return new Step(Step.Kind.THROTTLED, properties.throttleBackoff());
+				}
+			}
+			pressureCheckDue = false;
+			pressureCheckedAt = System.nanoTime();
+			if (job.throttledReason() != null) {
+				store.notThrottled(job);
 			}
 		}
-		if (job.throttledReason() != null) {
-			store.notThrottled(job);
-		}
 		return job.passWalked() ? endPass(job, migration) : batch(job, migration);
+	}
+
+	/** The first step of a run asks the pressure checks; the next ones do when the interval has passed. */
+	void newRun() {
+		pressureCheckDue = true;
+	}
+
+	private boolean pressureChecksDue() {
+		return pressureCheckDue || System.nanoTime() - pressureCheckedAt >= properties.pressureCheckInterval().toNanos();
 	}
 
 	/**
@@ -154,14 +173,17 @@ class BatchRunner {
 		long started = System.nanoTime();
 		try {
 			Long rows = transactions.execute(status -> {
-				limitTransaction();
-				Job locked = store.lock(job.id()).orElseThrow();
+				// The batch's duration (what the tuner aims and "longest batch" reports) starts with its transaction's
+				// first statement, not with the wait for a pooled connection, during which it holds no lock.
+				long began = System.nanoTime();
+				Job locked = store.lockForBatch(job.id(), properties.lockTimeout(), properties.statementTimeout())
+						.orElseThrow();
 				if (locked.status() != BackgroundMigrationStatus.RUNNING || locked.pass() != job.pass()
 						|| !locked.nextKey().equals(fromKey)) {
 					return null; // paused, or moved on by someone else, since it was read
 				}
 				long changed = migration.migrateBatch(fromKey, toKey);
-				Duration took = Duration.ofNanos(System.nanoTime() - started);
+				Duration took = Duration.ofNanos(System.nanoTime() - began);
 				store.batchSucceeded(locked, fromKey, toKey, changed, took,
 						properties.nextBatchSize(locked.batchSize(), took, changed), startedAt);
 				return changed;

@@ -64,6 +64,25 @@ class JobStore {
 	Optional<Job> lock(long id) {
 		jdbc.sql("SELECT pg_advisory_xact_lock(:space, CAST(:id AS integer))").param("space", JOB_LOCKS).param("id", id)
 				.query().listOfRows();
+		return lockedRow(id);
+	}
+
+	/**
+	 * {@link #lock(long)} for a batch: the transaction's limits are set by the statement that takes the advisory lock
+	 * (its arguments are evaluated in order, so {@code lock_timeout} already applies to that lock), one round trip
+	 * fewer per batch.
+	 */
+	Optional<Job> lockForBatch(long id, Duration lockTimeout, Duration statementTimeout) {
+		jdbc.sql("""
+				SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true),
+				       pg_advisory_xact_lock(:space, CAST(:id AS integer))""")
+				.param("lock", lockTimeout.toMillis() + "ms").param("statement", statementTimeout.toMillis() + "ms")
+				.param("space", JOB_LOCKS).param("id", id)
+				.query().listOfRows();
+		return lockedRow(id);
+	}
+
+	private Optional<Job> lockedRow(long id) {
 		return jdbc.sql("SELECT " + Job.COLUMNS + " FROM migration.background_migrations WHERE id = :id FOR UPDATE")
 				.param("id", id).query(Job::of).optional();
 	}
@@ -122,14 +141,25 @@ class JobStore {
 
 	void batchSucceeded(Job job, long fromKey, long toKey, long rows, Duration took, long nextBatchSize,
 			Instant startedAt) {
-		jdbc.sql("""
-				UPDATE migration.background_migrations SET next_key = :to, rows_done = rows_done + :rows,
-				    batches_done = batches_done + 1, batch_size = :nextSize, consecutive_failures = 0,
-				    longest_batch_ms = greatest(longest_batch_ms, :ms), last_batch_at = now(), updated_at = now()
-				WHERE id = :id""")
+		// The cursor's move and the batch's record in one statement: one round trip per batch fewer.
+		int recorded = jdbc.sql("""
+				WITH moved AS (
+				    UPDATE migration.background_migrations SET next_key = :to, rows_done = rows_done + :rows,
+				        batches_done = batches_done + 1, batch_size = :nextSize, consecutive_failures = 0,
+				        longest_batch_ms = greatest(longest_batch_ms, :ms), last_batch_at = now(), updated_at = now()
+				    WHERE id = :id
+				    RETURNING id
+				)
+				INSERT INTO migration.background_migration_batches (migration_id, pass, from_key, to_key, batch_size,
+				                                                    attempt, status, rows, duration_ms, started_at)
+				SELECT id, :pass, :from, :to, :size, :attempt, 'SUCCEEDED', :rows, :ms, :startedAt FROM moved""")
 				.param("id", job.id()).param("to", toKey).param("rows", rows).param("nextSize", nextBatchSize)
-				.param("ms", took.toMillis()).update();
-		recordBatch(job, fromKey, toKey, "SUCCEEDED", rows, took, null, startedAt);
+				.param("ms", took.toMillis()).param("pass", job.pass()).param("from", fromKey)
+				.param("size", job.batchSize()).param("attempt", job.consecutiveFailures() + 1)
+				.param("startedAt", startedAt.atOffset(ZoneOffset.UTC)).update();
+		if (recorded != 1) {
+			throw new IllegalStateException("background migration " + job.id() + " vanished while its batch ran");
+		}
 	}
 
 	/** Counts a failed attempt; the caller decides, from the returned job, whether to split or fail. */

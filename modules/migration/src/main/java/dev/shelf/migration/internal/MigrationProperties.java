@@ -25,6 +25,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxFailedBatches failed attempts of a job since it started or was retried, beyond which it fails
  * @param maxPasses walks over the key range before a job whose final check still finds rows fails
  * @param throttleBackoff wait after a pressure check found the database busy
+ * @param pressureCheckInterval how often the pressure checks are asked while they find none: at the first step of a
+ *     run, then at most once per interval (every step while one finds pressure). Asked before every batch, their
+ *     queries of PostgreSQL's statistics views were three of a batch's twelve round trips
  * @param maxLockWaiters more sessions than this waiting for a lock is pressure
  * @param maxTransactionAge a transaction (other than the runner's) open longer than this is pressure: it keeps
  *     vacuum from removing the dead rows a backfill leaves
@@ -38,7 +41,8 @@ record MigrationProperties(@DefaultValue("true") boolean runnerEnabled, @Default
 		@DefaultValue("1s") Duration lockTimeout, @DefaultValue("15s") Duration statementTimeout,
 		@DefaultValue("3") int maxAttempts, @DefaultValue("1s") Duration retryDelay,
 		@DefaultValue("20") int maxFailedBatches, @DefaultValue("3") int maxPasses,
-		@DefaultValue("5s") Duration throttleBackoff, @DefaultValue("5") int maxLockWaiters,
+		@DefaultValue("5s") Duration throttleBackoff, @DefaultValue("1s") Duration pressureCheckInterval,
+		@DefaultValue("5") int maxLockWaiters,
 		@DefaultValue("10m") Duration maxTransactionAge, @DefaultValue("30s") Duration maxReplicationLag) {
 
 	MigrationProperties {
