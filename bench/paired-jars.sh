@@ -15,7 +15,7 @@
 #                        read with java bench/JfrAreas.java <file> http-nio <from> <to> (the rounds' times are printed)
 #   --port N             first port (default 18480): jar i gets SERVER_PORT N+2i, SHELF_EMBEDDED_DB_PORT N+2i+1
 # Writes bench/results/paired-jars-<time>/: rounds.tsv (label, start, end, requests, req/s, JVM CPU ms per request,
-# load average), each JVM's log and recording. Prints a summary per jar (mean and each round).
+# load average, and the part of it in request threads and in the JIT's compiler threads), each JVM's log and recording. Prints a summary per jar (mean and each round).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -85,6 +85,18 @@ load() { # $1 jar index, $2 seconds, $3 json file; no warm-up inside: all of a r
     --query "$query" --connections "$connections" --duration "$2" --warmup 0 \
     --expect-path data.products.nodes --expect-length 50 --json "$3" >/dev/null
 }
+# CPU time (ms) of a JVM's threads whose name matches the glob $2* (Linux names a Java thread after its first 15 characters):
+# the request threads (http-nio) apart from the JIT's compilers (C1/C2 CompilerThread), which still work minutes in.
+threads_cpu_ms() {
+  local hz task ticks=0
+  hz=$(getconf CLK_TCK)
+  for task in /proc/$1/task/*; do
+    case $(cat "$task/comm" 2>/dev/null) in
+      $2*) ticks=$((ticks + $(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{ print $12 + $13 }'))) ;;
+    esac
+  done
+  echo $((ticks * 1000 / hz))
+}
 requests() { node -e "console.log(JSON.parse(require('fs').readFileSync(process.argv[1])).requests)" "$1"; }
 
 for i in "${!jars[@]}"; do
@@ -97,18 +109,23 @@ for i in "${!jars[@]}"; do
   bench_log "warmed ${labels[$i]}: $done_requests requests"
 done
 
-printf 'label\tstart\tend\trequests\treq_per_s\tjvm_cpu_ms_per_request\tload_average\n' >"$results/rounds.tsv"
+printf 'label\tstart\tend\trequests\treq_per_s\tjvm_cpu_ms_per_request\tload_average\trequest_threads_ms\tjit_ms\n' >"$results/rounds.tsv"
 for r in $(seq 1 "$rounds"); do
   for i in "${!jars[@]}"; do
     start=$(date -u +%FT%TZ) before=$(bench_cpu_ms "${pids[$i]}")
+    http_before=$(threads_cpu_ms "${pids[$i]}" http-nio) jit_before=$(threads_cpu_ms "${pids[$i]}" 'C[12] Compiler')
     load "$i" "$seconds" "$results/${labels[$i]}-round$r.json"
     after=$(bench_cpu_ms "${pids[$i]}") end=$(date -u +%FT%TZ)
+    http_after=$(threads_cpu_ms "${pids[$i]}" http-nio) jit_after=$(threads_cpu_ms "${pids[$i]}" 'C[12] Compiler')
     n=$(requests "$results/${labels[$i]}-round$r.json")
-    printf '%s\t%s\t%s\t%s\t%.1f\t%.3f\t%s\n' "${labels[$i]}" "$start" "$end" "$n" "$(echo "$n / $seconds" | bc -l)" \
-      "$(echo "($after - $before) / $n" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$results/rounds.tsv" >&2
+    printf '%s\t%s\t%s\t%s\t%.1f\t%.3f\t%s\t%.3f\t%.3f\n' "${labels[$i]}" "$start" "$end" "$n" "$(echo "$n / $seconds" | bc -l)" \
+      "$(echo "($after - $before) / $n" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)" \
+      "$(echo "($http_after - $http_before) / $n" | bc -l)" "$(echo "($jit_after - $jit_before) / $n" | bc -l)" \
+      | tee -a "$results/rounds.tsv" >&2
   done
 done
 
 echo "JVM CPU per request (ms), $rounds rounds of ${seconds}s at $connections connections; raw: $results"
-awk -F'\t' 'NR > 1 { s[$1] += $6; n[$1]++; v[$1] = v[$1] sprintf(" %.2f", $6); l[$1] = l[$1] " " $7 }
-  END { for (k in s) printf "%s: mean %.2f (rounds%s; load average%s)\n", k, s[k] / n[k], v[k], l[k] }' "$results/rounds.tsv"
+awk -F'\t' 'NR > 1 { s[$1] += $6; h[$1] += $8; j[$1] += $9; n[$1]++; v[$1] = v[$1] sprintf(" %.2f", $6); l[$1] = l[$1] " " $7 }
+  END { for (k in s) printf "%s: mean %.2f (rounds%s; load average%s); request threads %.2f, JIT compilers %.2f\n",
+    k, s[k] / n[k], v[k], l[k], h[k] / n[k], j[k] / n[k] }' "$results/rounds.tsv"
