@@ -45,6 +45,8 @@ public class JfrAreas {
 			new Area("CostGuard report (QueryCost.actual)", "dev/shelf/app/graphql/CostGuard$Report"),
 			new Area("DeprecatedUsageMetrics", "dev/shelf/app/graphql/DeprecatedUsageMetrics"),
 			new Area("max depth check", "graphql/analysis/MaxQueryDepthInstrumentation"),
+			new Area("instrumentations called per field through ChainedInstrumentation",
+					"graphql/execution/instrumentation/ChainedInstrumentation"),
 			new Area("graphql-java execution strategy (all fields)", "graphql/execution/ExecutionStrategy", "graphql/execution/AsyncExecutionStrategy"),
 			new Area("  Spring annotated controller invocation", "org/springframework/graphql/data/method/"),
 			new Area("  Spring context propagation per fetcher", "org/springframework/graphql/execution/ContextDataFetcherDecorator"),

@@ -1,11 +1,15 @@
 package dev.shelf.app.graphql;
 
+import java.util.List;
+
 import dev.shelf.billing.ApiThrottle;
 import dev.shelf.catalog.BadUserInputException;
 import graphql.GraphQLError;
+import graphql.execution.instrumentation.Instrumentation;
 import graphql.execution.preparsed.PreparsedDocumentProvider;
 import graphql.schema.DataFetchingEnvironment;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.graphql.autoconfigure.GraphQlSourceBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -49,6 +53,18 @@ class GraphQlConfiguration {
 	GraphQlSourceBuilderCustomizer persistedQueries(PersistedQueries.Settings settings, JsonMapper json) {
 		PreparsedDocumentProvider provider = PersistedQueries.provider(settings, json);
 		return builder -> builder.configureGraphQl(graphQl -> graphQl.preparsedDocumentProvider(provider));
+	}
+
+	/**
+	 * Replaces the {@code ChainedInstrumentation} of all instrumentation beans that Spring for GraphQL hands to
+	 * graphql-java with {@link OperationChecks}: the same instrumentations, in the same order, without calling the
+	 * operation-level ones on every field.
+	 */
+	@Bean
+	GraphQlSourceBuilderCustomizer operationChecks(ObjectProvider<Instrumentation> instrumentations,
+			RequestLimits.DepthLimit depthLimit, CostGuard.Admission costAdmission, DeprecatedUsageMetrics deprecatedUsage) {
+		return builder -> builder.configureGraphQl(graphQl -> graphQl.instrumentation(OperationChecks.around(
+				instrumentations.orderedStream().toList(), List.of(depthLimit, costAdmission, deprecatedUsage))));
 	}
 
 	@Bean

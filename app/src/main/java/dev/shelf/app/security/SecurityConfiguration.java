@@ -8,6 +8,7 @@ import dev.shelf.webhooks.ShopifyAppSecrets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,6 +18,7 @@ import org.springframework.core.env.Profiles;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
@@ -75,6 +77,18 @@ class SecurityConfiguration {
 				return credentials.secrets().get(0);
 			}
 		};
+	}
+
+	/**
+	 * With {@code management.observations.enable.spring.security=false} (application.yml) Spring Security's
+	 * observations are dropped by a predicate, but Spring Security still wraps every filter of every chain, the
+	 * authentication manager and the authorization manager in observing decorators that start and stop no-op
+	 * observations on every request. This setting leaves them out: the same (absent) observations, none of the work.
+	 */
+	@Bean
+	@ConditionalOnProperty(name = "management.observations.enable.spring.security", havingValue = "false")
+	SecurityObservationSettings noSecurityObservations() {
+		return SecurityObservationSettings.noObservations();
 	}
 
 	@Bean

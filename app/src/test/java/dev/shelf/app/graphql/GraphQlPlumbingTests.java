@@ -21,7 +21,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.graphql.execution.GraphQlSource;
 
 import static dev.shelf.support.SessionTokens.forShop;
 import static dev.shelf.support.SessionTokens.uniqueShop;
@@ -40,10 +42,18 @@ class GraphQlPlumbingTests {
 	GraphQlHttp http;
 	String token;
 
+	@Autowired
+	GraphQlSource graphQlSource;
+
 	@BeforeEach
 	void setUp() {
 		http = new GraphQlHttp(port);
 		token = forShop(uniqueShop("plumbing")).token();
+	}
+
+	@Test
+	void graphqlJavaCallsOneInstrumentationNotAChainOfAllOfThem() {
+		assertThat(graphQlSource.graphQl().getInstrumentation()).isInstanceOf(OperationChecks.class);
 	}
 
 	@Test

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 import dev.shelf.catalog.GlobalId;
@@ -14,6 +15,8 @@ import dev.shelf.catalog.ShopifyProduct;
 import dev.shelf.catalog.graphql.ProductController.ProductKey;
 import graphql.TrivialDataFetcher;
 import graphql.schema.DataFetchingEnvironment;
+import graphql.schema.GraphQLFieldDefinition;
+import graphql.schema.LightDataFetcher;
 import org.dataloader.DataLoader;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,7 +31,9 @@ import org.springframework.graphql.execution.SelfDescribingDataFetcher;
  * resolvers, reflection), context propagation, and — all but {@code variants} — a Micrometer observation with a timer
  * and a long-task timer: about 40 % of the JVM's CPU for such a page (BENCHMARKS.md §3). Here they are graphql-java
  * {@link TrivialDataFetcher}s, which graphql-java and Spring run as they run the record properties next to them:
- * directly, not observed per field, no thread-local context restored (none of them reads any).
+ * directly, not observed per field, no thread-local context restored (none of them reads any). The ids are
+ * {@link LightDataFetcher}s, as graphql-java's own property fetcher is: they read only their source object, so
+ * graphql-java does not build a {@code DataFetchingEnvironment} for each of them (~190 per page).
  */
 @Configuration(proxyBeanMethods = false)
 class ProductPageFetchers {
@@ -47,7 +52,7 @@ class ProductPageFetchers {
 	}
 
 	/** {@code gid://shelf/<Type>/<id>} of the source object. */
-	static final class GlobalIdField<T> implements TrivialDataFetcher<String> {
+	static final class GlobalIdField<T> implements LightDataFetcher<String> {
 
 		private final Class<T> sourceType;
 		private final ToLongFunction<T> id;
@@ -60,13 +65,18 @@ class ProductPageFetchers {
 		}
 
 		@Override
+		public String get(GraphQLFieldDefinition field, Object source, Supplier<DataFetchingEnvironment> environment) {
+			return format.apply(id.applyAsLong(sourceType.cast(source)));
+		}
+
+		@Override
 		public String get(DataFetchingEnvironment environment) {
-			return format.apply(id.applyAsLong(sourceType.cast(environment.getSource())));
+			return get(environment.getFieldDefinition(), environment.getSource(), () -> environment);
 		}
 	}
 
 	/** The numeric id of the source object ({@code UnsignedInt64}). */
-	static final class NumericIdField<T> implements TrivialDataFetcher<Long> {
+	static final class NumericIdField<T> implements LightDataFetcher<Long> {
 
 		private final Class<T> sourceType;
 		private final ToLongFunction<T> id;
@@ -77,8 +87,13 @@ class ProductPageFetchers {
 		}
 
 		@Override
+		public Long get(GraphQLFieldDefinition field, Object source, Supplier<DataFetchingEnvironment> environment) {
+			return id.applyAsLong(sourceType.cast(source));
+		}
+
+		@Override
 		public Long get(DataFetchingEnvironment environment) {
-			return id.applyAsLong(sourceType.cast(environment.getSource()));
+			return get(environment.getFieldDefinition(), environment.getSource(), () -> environment);
 		}
 	}
 
