@@ -97,15 +97,12 @@ final class CostGuard {
 	/** Computes, limits and admits before execution. */
 	static final class Admission extends SimplePerformantInstrumentation {
 
-		/** The same document with the same variables costs the same: a frontend sends a handful of them. */
-		private record Request(String document, String operationName, Map<String, Object> variables) {
-		}
-
 		private final Limits limits;
 		private final ApiThrottle.Limits buckets;
 		private final ApiThrottle throttle;
 		/** Normalizing a document is most of what costing it takes; this keeps it to once per distinct request. */
-		private final Cache<Request, QueryCost.Costing> costs = Caffeine.newBuilder().maximumSize(10_000).build();
+		/** The same document with the same variables costs the same: a frontend sends a handful of them. */
+		private final Cache<OperationKey, QueryCost.Costing> costs = Caffeine.newBuilder().maximumSize(10_000).build();
 
 		Admission(Limits limits, ApiThrottle throttle) {
 			this.limits = limits;
@@ -121,12 +118,12 @@ final class CostGuard {
 			}
 			ExecutionContext execution = parameters.getExecutionContext();
 			ExecutionInput input = execution.getExecutionInput();
-			Function<Request, QueryCost.Costing> normalize = request -> new QueryCost(execution.getGraphQLSchema())
+			Function<OperationKey, QueryCost.Costing> normalize = operation -> new QueryCost(execution.getGraphQLSchema())
 					.costing(execution.getNormalizedQueryTree().get());
 			// Not mutations: their variables are inputs that differ every time, and would only fill the cache.
-			Request request = new Request(input.getQuery(), input.getOperationName(), input.getRawVariables().toMap());
+			OperationKey operation = OperationKey.of(input);
 			boolean mutation = execution.getOperationDefinition().getOperation() == OperationDefinition.Operation.MUTATION;
-			QueryCost.Costing costing = mutation ? normalize.apply(request) : costs.get(request, normalize);
+			QueryCost.Costing costing = mutation ? normalize.apply(operation) : costs.get(operation, normalize);
 			Charge charge = new Charge(costing.requested(), costing.actual());
 			GraphQLContext context = execution.getGraphQLContext();
 			context.put(CHARGE, charge);

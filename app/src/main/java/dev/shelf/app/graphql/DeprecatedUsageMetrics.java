@@ -57,11 +57,7 @@ class DeprecatedUsageMetrics extends SimplePerformantInstrumentation {
 
 	private final MeterRegistry registry;
 	private final Set<String> clientsSeen = ConcurrentHashMap.newKeySet();
-	private final Cache<Operation, Set<String>> deprecatedByOperation = Caffeine.newBuilder().maximumSize(10_000).build();
-
-	/** What decides the deprecated elements an operation uses. */
-	private record Operation(String document, String operationName, Map<String, Object> variables) {
-	}
+	private final Cache<OperationKey, Set<String>> deprecatedByOperation = Caffeine.newBuilder().maximumSize(10_000).build();
 
 	DeprecatedUsageMetrics(MeterRegistry registry) {
 		this.registry = registry;
@@ -86,8 +82,7 @@ class DeprecatedUsageMetrics extends SimplePerformantInstrumentation {
 		ExecutionInput input = execution.getExecutionInput();
 		Set<String> deprecated = execution.getOperationDefinition().getOperation() == OperationDefinition.Operation.MUTATION
 				? deprecatedElementsUsed(execution)
-				: deprecatedByOperation.get(new Operation(input.getQuery(), input.getOperationName(),
-						input.getRawVariables().toMap()), operation -> Set.copyOf(deprecatedElementsUsed(execution)));
+				: deprecatedByOperation.get(OperationKey.of(input), operation -> Set.copyOf(deprecatedElementsUsed(execution)));
 		if (deprecated.isEmpty()) {
 			return;
 		}

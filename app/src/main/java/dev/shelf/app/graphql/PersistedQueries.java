@@ -201,9 +201,10 @@ final class PersistedQueries {
 			return delegate.getDocumentAsync(input, parseAndValidate);
 		}
 
-		private static Optional<String> sentHash(ExecutionInput input) {
-			return input.getExtensions().get("persistedQuery") instanceof Map<?, ?> persisted
-					&& persisted.get("sha256Hash") instanceof String hash ? Optional.of(hash) : Optional.empty();
-		}
+	}
+
+	static Optional<String> sentHash(ExecutionInput input) {
+		return input.getExtensions().get("persistedQuery") instanceof Map<?, ?> persisted
+				&& persisted.get("sha256Hash") instanceof String hash ? Optional.of(hash) : Optional.empty();
 	}
 }

@@ -1,7 +1,6 @@
 package dev.shelf.app.graphql;
 
 import java.util.List;
-import java.util.Map;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -14,7 +13,6 @@ import graphql.execution.instrumentation.InstrumentationContext;
 import graphql.execution.instrumentation.InstrumentationState;
 import graphql.execution.instrumentation.SimpleInstrumentationContext;
 import graphql.execution.instrumentation.parameters.InstrumentationExecuteOperationParameters;
-import graphql.execution.preparsed.persisted.PersistedQuerySupport;
 import graphql.language.OperationDefinition;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.graphql.server.WebGraphQlInterceptor;
@@ -61,16 +59,12 @@ record RequestLimits(int maxDepth, int maxDocumentCharacters) {
 	 * graphql-java's depth check walks the whole operation on every request (~3 % of the JVM's CPU on a page of
 	 * products, BENCHMARKS.md §3, fifth run). An operation's depth depends only on its document, operation name and
 	 * variables ({@code @skip}/{@code @include}), and a frontend sends the same few: one that passed is remembered by
-	 * those, as the cost and deprecated-usage checks do (not mutations, whose variables differ every time). Not
-	 * requests that name their document by hash only either: their text is graphql-java's persisted-query marker, the
-	 * same for every such document. One that failed is checked again each time, so the refusal is graphql-java's.
+	 * its {@link OperationKey}, as the cost and deprecated-usage checks do (not mutations, whose variables differ every
+	 * time). One that failed is checked again each time, so the refusal is graphql-java's.
 	 */
 	static final class DepthLimit extends MaxQueryDepthInstrumentation {
 
-		private record Operation(String document, String operationName, Map<String, Object> variables) {
-		}
-
-		private final Cache<Operation, Boolean> passed = Caffeine.newBuilder().maximumSize(10_000).build();
+		private final Cache<OperationKey, Boolean> passed = Caffeine.newBuilder().maximumSize(10_000).build();
 
 		DepthLimit(int maxDepth) {
 			super(maxDepth);
@@ -82,10 +76,10 @@ record RequestLimits(int maxDepth, int maxDocumentCharacters) {
 			ExecutionContext execution = parameters.getExecutionContext();
 			ExecutionInput input = execution.getExecutionInput();
 			if (execution.getOperationDefinition().getOperation() == OperationDefinition.Operation.MUTATION
-					|| input.getQuery().isBlank() || PersistedQuerySupport.PERSISTED_QUERY_MARKER.equals(input.getQuery())) {
+					|| input.getQuery().isBlank()) {
 				return super.beginExecuteOperation(parameters, state);
 			}
-			Operation operation = new Operation(input.getQuery(), input.getOperationName(), input.getRawVariables().toMap());
+			OperationKey operation = OperationKey.of(input);
 			if (passed.getIfPresent(operation) != null) {
 				return SimpleInstrumentationContext.noOp();
 			}

@@ -2,6 +2,7 @@ package dev.shelf.app.graphql;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,8 +19,11 @@ import graphql.language.Document;
 import graphql.schema.idl.RuntimeWiring;
 import graphql.schema.idl.SchemaGenerator;
 import graphql.schema.idl.SchemaParser;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.io.FileSystemResource;
 import tools.jackson.databind.json.JsonMapper;
@@ -42,6 +46,9 @@ class PersistedQueryTests {
 	@LocalServerPort
 	int port;
 
+	@Autowired
+	MeterRegistry meters;
+
 	@Test
 	void aHashOnlyRequestWorksOnceTheDocumentWasSentWithItsHash() {
 		GraphQlHttp graphql = new GraphQlHttp(port);
@@ -61,6 +68,42 @@ class PersistedQueryTests {
 		GraphQlHttp.Response byHash = graphql.post(token, Map.of("extensions", persisted));
 		assertThat(byHash.body().has("errors")).as(byHash.body().toString()).isFalse();
 		assertThat(byHash.data()).isEqualTo(registered.data());
+	}
+
+	@Test
+	void hashOnlyRequestsOfDifferentDocumentsAreCostedAndCountedEachAsItsOwnDocument() {
+		GraphQlHttp graphql = new GraphQlHttp(port);
+		String token = forShop(uniqueShop("apq-cost")).token();
+		// graphql-java hands the cost guard and the deprecation counter the same marker text for every hash-only
+		// request: each must still see the document the hash names. Unique documents: no other test sends them.
+		String cheap = "{ shop { id } }  # " + System.nanoTime();
+		String dear = "{ products(first: 10) { nodes { id } } }  # " + System.nanoTime();
+		String deprecated = "{ shopifyProducts(first: 1) { nodes { id } } }  # " + System.nanoTime();
+		for (String document : List.of(cheap, dear, deprecated)) {
+			graphql.post(token, Map.of("query", document, "extensions", persisted(document)));
+		}
+
+		assertThat(requestedCost(graphql.post(token, Map.of("extensions", persisted(cheap))))).isEqualTo(1);
+		assertThat(requestedCost(graphql.post(token, Map.of("extensions", persisted(dear))))).isEqualTo(12);
+		double before = deprecatedUses();
+		graphql.post(token, Map.of("extensions", persisted(cheap)));
+		assertThat(deprecatedUses()).as("a document without deprecated fields").isEqualTo(before);
+		graphql.post(token, Map.of("extensions", persisted(deprecated)));
+		assertThat(deprecatedUses()).isEqualTo(before + 1);
+	}
+
+	private static Map<String, Object> persisted(String document) {
+		return Map.of("persistedQuery", Map.of("version", 1, "sha256Hash", PersistedQueries.sha256(document)));
+	}
+
+	private static long requestedCost(GraphQlHttp.Response response) {
+		assertThat(response.body().has("errors")).as(response.body().toString()).isFalse();
+		return response.body().path("extensions").path("cost").path("requestedQueryCost").asLong();
+	}
+
+	private double deprecatedUses() {
+		return meters.find(DeprecatedUsageMetrics.METRIC).tag("field", "Query.shopifyProducts").counters().stream()
+				.mapToDouble(Counter::count).sum();
 	}
 
 	@Test
