@@ -4,6 +4,8 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 import graphql.ExecutionInput;
@@ -91,20 +93,25 @@ final class OperationChecks implements Instrumentation {
 
 	/** A check may override beginExecuteOperation and nothing else of {@link Instrumentation}. */
 	static void requireOperationOnly(Class<?> check) {
+		// Every offending hook, in a stable order: reflection lists methods in no particular one.
+		SortedSet<String> overridden = new TreeSet<>();
 		for (Method hook : Instrumentation.class.getMethods()) {
 			if (hook.isDefault() && !hook.getName().equals("beginExecuteOperation")) {
 				for (Class<?> type = check; type != SimplePerformantInstrumentation.class && type != Object.class;
 						type = type.getSuperclass()) {
 					try {
 						type.getDeclaredMethod(hook.getName(), hook.getParameterTypes());
-						throw new IllegalArgumentException(check.getName() + " overrides Instrumentation." + hook.getName()
-								+ ": only beginExecuteOperation of an operation check is called");
+						overridden.add("Instrumentation." + hook.getName());
 					}
 					catch (NoSuchMethodException expected) {
 						// not overridden at this level
 					}
 				}
 			}
+		}
+		if (!overridden.isEmpty()) {
+			throw new IllegalArgumentException(check.getName() + " overrides " + String.join(", ", overridden)
+					+ ": only beginExecuteOperation of an operation check is called");
 		}
 	}
 

@@ -83,7 +83,7 @@ class OperationChecksTests {
 		assertThatThrownBy(() -> OperationChecks.around(List.of(), List.of(new FieldLevel(calls))))
 				.hasMessageContaining("is not one of");
 		assertThatThrownBy(() -> OperationChecks.requireOperationOnly(FieldLevel.class))
-				.hasMessageContaining("overrides Instrumentation.createStateAsync");
+				.hasMessageContaining("overrides Instrumentation.createStateAsync, Instrumentation.instrumentDataFetcher:");
 		// Shelf's own checks act on the operation only.
 		OperationChecks.requireOperationOnly(RequestLimits.DepthLimit.class);
 		OperationChecks.requireOperationOnly(CostGuard.Admission.class);
