@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.shelf.billing.ApiThrottle;
@@ -25,8 +26,9 @@ import org.springframework.stereotype.Service;
  * shop's next statement, or, once the lease has expired, with the next round of {@link #returnExpiredLeases()}: one
  * statement for all shops.
  * <p>
- * A shop's admissions on this instance take turns (a lock per shop): the bucket's row lock would serialize their
- * statements anyway, and a request waiting for another's statement may then be admitted from the lease it brings.
+ * Admissions from a lease are lock-free; a shop's statements on this instance take turns (the bucket's row lock would
+ * serialize them anyway), and a request that waited for another's statement may then be admitted from the lease it
+ * brought.
  */
 @Service
 class ApiBuckets implements ApiThrottle {
@@ -61,57 +63,71 @@ class ApiBuckets implements ApiThrottle {
 	@Override
 	public Admission admit(ShopId shop, long cost, Limits limits) {
 		while (true) {
-			Lease lease = leases.computeIfAbsent(shop, s -> new Lease(System.nanoTime()));
-			lease.lock.lock();
+			long now = System.nanoTime();
+			Lease lease = lease(shop, now);
+			Admission fromTheLease = lease.take(cost, now);
+			if (fromTheLease != null) {
+				fromLease.increment();
+				return fromTheLease;
+			}
+			lease.statement.lock();
 			try {
 				if (!lease.forgotten) {
-					return admit(shop, cost, limits, lease);
+					return admitByStatement(shop, cost, limits, lease, now);
 				}
 			}
 			finally {
-				lease.lock.unlock();
+				lease.statement.unlock();
 			}
 		}
 	}
 
-	private Admission admit(ShopId shop, long cost, Limits limits, Lease lease) {
-		long now = System.nanoTime();
-		lease.lastUsed = now;
-		if (lease.bucket != null && now - lease.expiresAt < 0 && lease.points >= cost) {
-			lease.points -= cost;
+	private Admission admitByStatement(ShopId shop, long cost, Limits limits, Lease lease, long now) {
+		// Another request of the shop may have brought a new lease while this one waited for its turn.
+		Admission fromTheLease = lease.take(cost, now);
+		if (fromTheLease != null) {
 			fromLease.increment();
-			return new Admission(true, lease.available(now), lease.bucket);
+			return fromTheLease;
 		}
-		// Should the statement fail, the points stay in the lease: nothing is given back twice or lost.
-		BucketStatements.Outcome outcome = statements.admit(shop, cost, limits, lease.points, !limits.lease().isZero());
+		long giveBack = lease.milliPoints.getAndSet(0);
+		BucketStatements.Outcome outcome;
+		try {
+			outcome = statements.admit(shop, cost, limits, giveBack / 1000.0, !limits.lease().isZero());
+		}
+		catch (RuntimeException e) {
+			lease.milliPoints.addAndGet(giveBack); // nothing was given back: keep the points for the next statement
+			throw e;
+		}
 		Admission admission = outcome.admission();
-		lease.points = outcome.leased();
-		lease.expiresAt = now + limits.lease().toNanos();
-		lease.bucket = admission.bucket();
-		lease.bucketAvailable = admission.available();
-		lease.seenAt = now;
+		lease.milliPoints.addAndGet(Math.round(outcome.leased() * 1000));
+		lease.seen = new Seen(admission.bucket(), admission.available(), now, now + limits.lease().toNanos());
 		(admission.admitted() ? admittedByStatement : throttledByStatement).increment();
 		return new Admission(admission.admitted(), lease.available(now), admission.bucket());
 	}
 
 	@Override
 	public void giveBack(ShopId shop, double points) {
-		if (points <= 0) {
+		long milliPoints = (long) Math.floor(points * 1000);
+		if (milliPoints <= 0) {
 			return;
 		}
-		while (true) {
-			Lease lease = leases.computeIfAbsent(shop, s -> new Lease(System.nanoTime()));
-			lease.lock.lock();
-			try {
-				if (!lease.forgotten) {
-					lease.points += points;
-					return;
-				}
-			}
-			finally {
-				lease.lock.unlock();
+		Lease lease = lease(shop, System.nanoTime());
+		lease.milliPoints.addAndGet(milliPoints);
+		if (lease.forgotten) {
+			// Forgotten meanwhile: its points were collected before these arrived; they move to the shop's new lease.
+			long rescued = lease.milliPoints.getAndSet(0);
+			if (rescued > 0) {
+				giveBack(shop, rescued / 1000.0);
 			}
 		}
+	}
+
+	private Lease lease(ShopId shop, long now) {
+		Lease lease = leases.computeIfAbsent(shop, s -> new Lease(now));
+		if (now - lease.lastUsed > FORGOTTEN_AFTER.toNanos() / 2) {
+			lease.lastUsed = now; // written rarely: requests of a busy shop would otherwise all write one field
+		}
+		return lease;
 	}
 
 	@Scheduled(fixedDelay = 200)
@@ -128,21 +144,24 @@ class ApiBuckets implements ApiThrottle {
 		long now = System.nanoTime();
 		Map<ShopId, Double> returned = new HashMap<>();
 		leases.forEach((shop, lease) -> {
-			if (!lease.lock.tryLock()) {
-				return; // being used: the statement it may be running gives the rest back
+			if (!lease.statement.tryLock()) {
+				return; // a statement is running: it gives the rest back itself
 			}
 			try {
-				if (lease.points > 0 && (all || now - lease.expiresAt >= 0)) {
-					returned.put(shop, lease.points);
-					lease.points = 0;
-				}
-				if (lease.points == 0 && now - lease.lastUsed > FORGOTTEN_AFTER.toNanos()) {
-					lease.forgotten = true;
-					leases.remove(shop, lease);
+				Seen seen = lease.seen;
+				if (all || seen == null || now - seen.expiresAt() >= 0) {
+					if (now - lease.lastUsed > FORGOTTEN_AFTER.toNanos()) {
+						lease.forgotten = true;
+						leases.remove(shop, lease);
+					}
+					long points = lease.milliPoints.getAndSet(0);
+					if (points > 0) {
+						returned.put(shop, points / 1000.0);
+					}
 				}
 			}
 			finally {
-				lease.lock.unlock();
+				lease.statement.unlock();
 			}
 		});
 		try {
@@ -156,31 +175,49 @@ class ApiBuckets implements ApiThrottle {
 		}
 	}
 
-	/** This instance's lease of one shop's bucket, and what it last saw of the bucket. */
+	/** What the last statement saw of the bucket, and until when its lease may be spent. */
+	private record Seen(ApiThrottle.Bucket bucket, double available, long at, long expiresAt) {
+	}
+
+	/**
+	 * This instance's lease of one shop's bucket. Spending it is lock-free (a busy shop's requests would otherwise
+	 * queue for a lock twice per request); statements take turns.
+	 */
 	private static final class Lease {
 
-		final ReentrantLock lock = new ReentrantLock();
-		/** Points leased or given back, not yet spent nor returned to the bucket. */
-		double points;
-		/** {@link System#nanoTime()} from which the points belong back in the bucket. */
-		long expiresAt;
-		long lastUsed;
-		/** The bucket as the last statement saw it; {@code null} before the first. */
-		ApiThrottle.Bucket bucket;
-		double bucketAvailable;
-		long seenAt;
-		/** Removed from the map: whoever holds it must look the shop up again. */
-		boolean forgotten;
+		final ReentrantLock statement = new ReentrantLock();
+		/** Points leased or given back, not yet spent nor returned to the bucket, in thousandths. */
+		final AtomicLong milliPoints = new AtomicLong();
+		/** {@code null} before the first statement. */
+		volatile Seen seen;
+		volatile long lastUsed;
+		/** Removed from the map: points that still arrive must move to the shop's new lease. */
+		volatile boolean forgotten;
 
 		Lease(long now) {
-			this.expiresAt = now;
 			this.lastUsed = now;
+		}
+
+		/** Spends {@code cost} points of the lease if it is valid and holds them; {@code null} otherwise. */
+		Admission take(long cost, long now) {
+			Seen seen = this.seen;
+			if (seen == null || now - seen.expiresAt() >= 0) {
+				return null;
+			}
+			long wanted = cost * 1000;
+			for (long points = milliPoints.get(); points >= wanted; points = milliPoints.get()) {
+				if (milliPoints.compareAndSet(points, points - wanted)) {
+					return new Admission(true, available(now), seen.bucket());
+				}
+			}
+			return null;
 		}
 
 		/** What the bucket holds as this instance sees it: refilled since its last statement, plus the lease. */
 		double available(long now) {
-			double refilled = bucketAvailable + bucket.restoreRate() * ((now - seenAt) / 1e9);
-			return Math.min(bucket.size(), refilled + points);
+			Seen seen = this.seen;
+			double refilled = seen.available() + seen.bucket().restoreRate() * ((now - seen.at()) / 1e9);
+			return Math.min(seen.bucket().size(), refilled + milliPoints.get() / 1000.0);
 		}
 	}
 }

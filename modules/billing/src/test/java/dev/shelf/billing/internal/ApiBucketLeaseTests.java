@@ -129,6 +129,34 @@ class ApiBucketLeaseTests {
 				.isBetween(1000.0 - 50 * admittedCount, 1000.0 - 50 * admittedCount + refilledAtMost);
 	}
 
+	@Test
+	void concurrentAdmissionsAndGiveBacksOfOneShopOnOneInstanceLoseNoPoint() throws Exception {
+		ApiBuckets instance = newInstance();
+		long started = System.nanoTime();
+
+		// 16 threads × 20 requests of 10 points, each overcharged by 4: 1,920 points asked of 1,000.
+		List<Integer> admittedPerThread = Race.run(16, () -> {
+			int admitted = 0;
+			for (int i = 0; i < 20; i++) {
+				if (instance.admit(shop, 10, SLOW_BUCKET).admitted()) {
+					admitted++;
+					instance.giveBack(shop, 4);
+				}
+			}
+			return admitted;
+		});
+		instance.returnAllLeases();
+
+		long admitted = admittedPerThread.stream().mapToInt(Integer::intValue).sum();
+		assertThat(admitted).as("some were throttled").isLessThan(16 * 20);
+		double refilledAtMost = (System.nanoTime() - started) / 1e9 + 1;
+		double nowInBucket = jdbc.sql("""
+				SELECT billing.refilled(available, updated_at, now(), size, restore_rate) FROM billing.api_buckets
+				WHERE shop_id = ?""").param(shop.value()).query(Double.class).single();
+		assertThat(nowInBucket).as("every point spent on an admitted request's actual cost, or back in the bucket")
+				.isBetween(1000.0 - 6 * admitted, 1000.0 - 6 * admitted + refilledAtMost);
+	}
+
 	private ApiBuckets newInstance() {
 		return new ApiBuckets(statements, new SimpleMeterRegistry());
 	}
