@@ -10,7 +10,8 @@
 # (target: throughput overhead <= 5 %).
 #
 # How the guard admitted: from this instance's lease of a bucket or by a statement (counted by the instance);
-# SHELF_GRAPHQL_BUCKET_LEASE=0 measures one statement per request.
+# SHELF_GRAPHQL_BUCKET_LEASE=0 measures one statement per request. BENCH_SECOND_INSTANCE_GUARD=true turns the guard
+# on in the second instance too: an A/A run, whose ratios show what the two instances differ by without the guard.
 #
 # The load is many shops' traffic: each request is sent as the next of --shops shops in turn (60 products of 3 variants
 # each), so the bucket statement touches many rows as in production, not one hot row; a single shop's traffic is
@@ -87,7 +88,8 @@ stop_noguard() { # never fails: it runs in the exit trap, before the common clea
 }
 trap 'status=$?; set +e; stop_noguard; (exit $status); bench_cleanup' EXIT
 bench_log "starting Shelf without the guard (http :$noguard_port, on the same database)"
-SHELF_DATA_DIR="$noguard_dir" SPRING_PROFILES_ACTIVE=dev SERVER_PORT=$noguard_port SHELF_GRAPHQL_COST_ENABLED=false \
+SHELF_DATA_DIR="$noguard_dir" SPRING_PROFILES_ACTIVE=dev SERVER_PORT=$noguard_port \
+  SHELF_GRAPHQL_COST_ENABLED=${BENCH_SECOND_INSTANCE_GUARD:-false} \
   SPRING_DATASOURCE_URL="jdbc:postgresql://localhost:$SHELF_EMBEDDED_DB_PORT/postgres" SPRING_DATASOURCE_USERNAME=postgres \
   java ${BENCH_JAVA_OPTS:-} -jar "$jar" >"$noguard_dir/shelf.log" 2>&1 &
 noguard_pid=$!
