@@ -100,8 +100,10 @@ final class CostGuard {
 		private final Limits limits;
 		private final ApiThrottle.Limits buckets;
 		private final ApiThrottle throttle;
-		/** Normalizing a document is most of what costing it takes; this keeps it to once per distinct request. */
-		/** The same document with the same variables costs the same: a frontend sends a handful of them. */
+		/**
+		 * The same operation costs the same, and normalizing its document is most of what costing it takes: this keeps
+		 * it to once per distinct operation (a frontend sends a handful of them).
+		 */
 		private final Cache<OperationKey, QueryCost.Costing> costs = Caffeine.newBuilder().maximumSize(10_000).build();
 
 		Admission(Limits limits, ApiThrottle throttle) {
