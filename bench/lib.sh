@@ -126,6 +126,20 @@ bench_cpu_ms() {
   echo $((ticks * 1000 / hz))
 }
 
+# CPU time (ms) of the threads of JVM $1 whose name matches the glob $2* (Linux names a Java thread after its first 15
+# characters): e.g. the request threads (http-nio) apart from the JIT's compilers (C1/C2 CompilerThread), which still
+# work minutes after start-up.
+bench_threads_cpu_ms() {
+  local hz task ticks=0
+  hz=$(getconf CLK_TCK)
+  for task in /proc/$1/task/*; do
+    case $(cat "$task/comm" 2>/dev/null) in
+      $2*) ticks=$((ticks + $(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{ print $12 + $13 }'))) ;;
+    esac
+  done
+  echo $((ticks * 1000 / hz))
+}
+
 # Sets jar to the packaged application, building it when missing. Maven does not repackage it when only a module
 # changed: delete it first to benchmark new code (BENCHMARKS.md, "Re-running").
 bench_require_jar() {

@@ -14,6 +14,8 @@
 #   --jfr                record each JVM with JFR from start-up (profile settings, stack depth 256) into the results;
 #                        read with java bench/JfrAreas.java <file> http-nio <from> <to> (the rounds' times are printed)
 #   --port N             first port (default 18480): jar i gets SERVER_PORT N+2i, SHELF_EMBEDDED_DB_PORT N+2i+1
+#   --java-opts LABEL=OPTS   JVM options for one label only (e.g. a garbage collector, or -Dshelf.…=… settings); the
+#                        same jar may run under two labels to compare options
 # Writes bench/results/paired-jars-<time>/: rounds.tsv (label, start, end, requests, req/s, JVM CPU ms per request,
 # load average, and the part of it in request threads and in the JIT's compiler threads), each JVM's log and recording. Prints a summary per jar (mean and each round).
 set -euo pipefail
@@ -25,6 +27,7 @@ cd "$root"
 rounds=4 seconds=20 warmup=12000 connections=16 shops=20 products=20000 jfr=0 port=18480
 query='{ products(first: 50) { nodes { id title variants(first: 10) { nodes { id price { amount } } } } } }'
 labels=() jars=()
+declare -A java_opts=()
 while [ $# -gt 0 ]; do
   case $1 in
     --rounds) rounds=$2; shift 2 ;;
@@ -36,6 +39,7 @@ while [ $# -gt 0 ]; do
     --products) products=$2; shift 2 ;;
     --jfr) jfr=1; shift ;;
     --port) port=$2; shift 2 ;;
+    --java-opts) java_opts[${2%%=*}]=${2#*=}; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *=*) labels+=("${1%%=*}"); jars+=("$(realpath "${1#*=}")"); shift ;;
     *) bench_die "unknown argument $1 (--help)" ;;
@@ -66,8 +70,9 @@ trap 'exit 130' INT TERM
 
 for i in "${!jars[@]}"; do
   dirs[$i]=$(mktemp -d /tmp/shelf-paired.XXXXXX)
-  opts=''
-  [ "$jfr" = 1 ] && opts="-XX:FlightRecorderOptions:stackdepth=256 -XX:StartFlightRecording:settings=profile,filename=$root/$results/${labels[$i]}.jfr,dumponexit=true"
+  opts=${java_opts[${labels[$i]}]:-}
+  [ "$jfr" = 1 ] && opts="$opts -XX:FlightRecorderOptions:stackdepth=256 -XX:StartFlightRecording:settings=profile,filename=$root/$results/${labels[$i]}.jfr,dumponexit=true"
+  echo "${labels[$i]}: ${jars[$i]} ${opts:-(default JVM options)}" >>"$results/jars.txt"
   export SERVER_PORT=$((port + 2 * i)) SHELF_EMBEDDED_DB_PORT=$((port + 2 * i + 1))
   bench_require_free_ports "$SERVER_PORT" "$SHELF_EMBEDDED_DB_PORT"
   BENCH_JAR=${jars[$i]} BENCH_JAVA_OPTS=$opts bench_start_shelf "${dirs[$i]}"
@@ -85,18 +90,6 @@ load() { # $1 jar index, $2 seconds, $3 json file; no warm-up inside: all of a r
     --query "$query" --connections "$connections" --duration "$2" --warmup 0 \
     --expect-path data.products.nodes --expect-length 50 --json "$3" >/dev/null
 }
-# CPU time (ms) of a JVM's threads whose name matches the glob $2* (Linux names a Java thread after its first 15 characters):
-# the request threads (http-nio) apart from the JIT's compilers (C1/C2 CompilerThread), which still work minutes in.
-threads_cpu_ms() {
-  local hz task ticks=0
-  hz=$(getconf CLK_TCK)
-  for task in /proc/$1/task/*; do
-    case $(cat "$task/comm" 2>/dev/null) in
-      $2*) ticks=$((ticks + $(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{ print $12 + $13 }'))) ;;
-    esac
-  done
-  echo $((ticks * 1000 / hz))
-}
 requests() { node -e "console.log(JSON.parse(require('fs').readFileSync(process.argv[1])).requests)" "$1"; }
 
 for i in "${!jars[@]}"; do
@@ -113,10 +106,10 @@ printf 'label\tstart\tend\trequests\treq_per_s\tjvm_cpu_ms_per_request\tload_ave
 for r in $(seq 1 "$rounds"); do
   for i in "${!jars[@]}"; do
     start=$(date -u +%FT%TZ) before=$(bench_cpu_ms "${pids[$i]}")
-    http_before=$(threads_cpu_ms "${pids[$i]}" http-nio) jit_before=$(threads_cpu_ms "${pids[$i]}" 'C[12] Compiler')
+    http_before=$(bench_threads_cpu_ms "${pids[$i]}" http-nio) jit_before=$(bench_threads_cpu_ms "${pids[$i]}" 'C[12] Compiler')
     load "$i" "$seconds" "$results/${labels[$i]}-round$r.json"
     after=$(bench_cpu_ms "${pids[$i]}") end=$(date -u +%FT%TZ)
-    http_after=$(threads_cpu_ms "${pids[$i]}" http-nio) jit_after=$(threads_cpu_ms "${pids[$i]}" 'C[12] Compiler')
+    http_after=$(bench_threads_cpu_ms "${pids[$i]}" http-nio) jit_after=$(bench_threads_cpu_ms "${pids[$i]}" 'C[12] Compiler')
     n=$(requests "$results/${labels[$i]}-round$r.json")
     printf '%s\t%s\t%s\t%s\t%.1f\t%.3f\t%s\t%.3f\t%.3f\n' "${labels[$i]}" "$start" "$end" "$n" "$(echo "$n / $seconds" | bc -l)" \
       "$(echo "($after - $before) / $n" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)" \

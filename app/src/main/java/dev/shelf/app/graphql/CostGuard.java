@@ -23,6 +23,9 @@ import graphql.execution.instrumentation.InstrumentationState;
 import graphql.execution.instrumentation.SimplePerformantInstrumentation;
 import graphql.execution.instrumentation.parameters.InstrumentationExecuteOperationParameters;
 import graphql.language.OperationDefinition;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.graphql.server.WebGraphQlInterceptor;
@@ -53,8 +56,11 @@ final class CostGuard {
 	}
 
 	/**
-	 * @param enabled whether queries are costed, limited and throttled at all (off only to measure what the guard
-	 *     costs, bench/api-guard.sh)
+	 * @param enabled whether queries are costed, limited and throttled at all when the application starts (off only
+	 *     to measure what the guard costs)
+	 * @param switchable whether operators may turn the guard off and on while the application runs, through the
+	 *     {@code graphqlcost} actuator endpoint ({@link Switch}); off by default: bench/api-guard.sh uses it to compare
+	 *     with and without the guard inside one JVM
 	 * @param maxQueryCost the most a single query may request
 	 * @param throttle whether shops' buckets are enforced (off: costs are still computed and reported)
 	 * @param bucketSize points a shop's bucket holds when full
@@ -64,7 +70,8 @@ final class CostGuard {
 	 *     request is admitted by a statement)
 	 */
 	@ConfigurationProperties("shelf.graphql.cost")
-	record Limits(@DefaultValue("true") boolean enabled, @DefaultValue("1000") long maxQueryCost, @DefaultValue("true") boolean throttle,
+	record Limits(@DefaultValue("true") boolean enabled, @DefaultValue("false") boolean switchable,
+			@DefaultValue("1000") long maxQueryCost, @DefaultValue("true") boolean throttle,
 			@DefaultValue("1000") long bucketSize, @DefaultValue("100") long restoreRate,
 			Map<String, PlanBucket> plans, @DefaultValue("1s") Duration lease) {
 
@@ -77,6 +84,52 @@ final class CostGuard {
 				plans.forEach((handle, plan) -> byPlan.put(handle, new ApiThrottle.Bucket(plan.bucketSize(), plan.restoreRate())));
 			}
 			return new ApiThrottle.Limits(new ApiThrottle.Bucket(bucketSize, restoreRate), byPlan, lease);
+		}
+	}
+
+	/**
+	 * Whether the guard runs, read by every request: {@code enabled} when the application starts, changed only through
+	 * {@link SwitchEndpoint} where {@code switchable}.
+	 */
+	static final class Switch {
+
+		private volatile boolean on;
+
+		Switch(Limits limits) {
+			this.on = limits.enabled();
+		}
+
+		boolean on() {
+			return on;
+		}
+
+		void set(boolean on) {
+			this.on = on;
+		}
+	}
+
+	/**
+	 * {@code /actuator/graphqlcost} (operators only): reads and sets {@link Switch}, so one JVM can be measured with and
+	 * without the guard in alternating rounds; two JVMs differ from each other by more than the guard costs.
+	 */
+	@Endpoint(id = "graphqlcost")
+	static final class SwitchEndpoint {
+
+		private final Switch guard;
+
+		SwitchEndpoint(Switch guard) {
+			this.guard = guard;
+		}
+
+		@ReadOperation
+		Map<String, Boolean> state() {
+			return Map.of("enabled", guard.on());
+		}
+
+		@WriteOperation
+		Map<String, Boolean> enable(boolean enabled) {
+			guard.set(enabled);
+			return state();
 		}
 	}
 
@@ -98,6 +151,7 @@ final class CostGuard {
 	static final class Admission extends SimplePerformantInstrumentation {
 
 		private final Limits limits;
+		private final Switch guard;
 		private final ApiThrottle.Limits buckets;
 		private final ApiThrottle throttle;
 		/**
@@ -106,8 +160,9 @@ final class CostGuard {
 		 */
 		private final Cache<OperationKey, QueryCost.Costing> costs = Caffeine.newBuilder().maximumSize(10_000).build();
 
-		Admission(Limits limits, ApiThrottle throttle) {
+		Admission(Limits limits, Switch guard, ApiThrottle throttle) {
 			this.limits = limits;
+			this.guard = guard;
 			this.buckets = limits.buckets();
 			this.throttle = throttle;
 		}
@@ -115,7 +170,7 @@ final class CostGuard {
 		@Override
 		public InstrumentationContext<ExecutionResult> beginExecuteOperation(
 				InstrumentationExecuteOperationParameters parameters, InstrumentationState state) {
-			if (!limits.enabled()) {
+			if (!guard.on()) {
 				return super.beginExecuteOperation(parameters, state);
 			}
 			ExecutionContext execution = parameters.getExecutionContext();

@@ -10,6 +10,7 @@ import graphql.execution.preparsed.PreparsedDocumentProvider;
 import graphql.schema.DataFetchingEnvironment;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.graphql.autoconfigure.GraphQlSourceBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -73,8 +74,19 @@ class GraphQlConfiguration {
 	}
 
 	@Bean
-	CostGuard.Admission costAdmission(CostGuard.Limits limits, ApiThrottle throttle) {
-		return new CostGuard.Admission(limits, throttle);
+	CostGuard.Switch costGuardSwitch(CostGuard.Limits limits) {
+		return new CostGuard.Switch(limits);
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty("shelf.graphql.cost.switchable")
+	CostGuard.SwitchEndpoint costGuardSwitchEndpoint(CostGuard.Switch guard) {
+		return new CostGuard.SwitchEndpoint(guard);
+	}
+
+	@Bean
+	CostGuard.Admission costAdmission(CostGuard.Limits limits, CostGuard.Switch guard, ApiThrottle throttle) {
+		return new CostGuard.Admission(limits, guard, throttle);
 	}
 
 	@Bean

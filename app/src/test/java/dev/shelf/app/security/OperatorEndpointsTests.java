@@ -48,6 +48,15 @@ class OperatorEndpointsTests {
 	}
 
 	@Test
+	void theGuardSwitchIsNotThereUnlessConfigured() throws Exception {
+		String operator = "Basic " + Base64.getEncoder().encodeToString(
+				("operator:" + ShelfApplicationTest.OPERATOR_PASSWORD).getBytes(StandardCharsets.UTF_8));
+
+		// Not an endpoint, so no operator's path either: closed as every unknown path is.
+		assertThat(get("/actuator/graphqlcost", operator).statusCode()).isEqualTo(403);
+	}
+
+	@Test
 	void everythingElseIsClosed() throws Exception {
 		assertThat(get("/", null).statusCode()).isIn(401, 403);
 		assertThat(get("/some/path", null).statusCode()).isIn(401, 403);
