@@ -69,11 +69,12 @@ bench_cleanup() {
 }
 
 # Starts the packaged jar in the dev profile on a given data directory; sets SHELF_PID. Logs to $1/shelf.log.
+# BENCH_JAVA: the java launcher (default: java on the PATH); BENCH_JAVA_OPTS: JVM options.
 bench_start_shelf() {
   local data_dir=$1 jar=${BENCH_JAR:-app/target/shelf.jar}
   [ -f "$jar" ] || bench_die "$jar not found: build it with ./mvnw -q -B -o package -DskipTests"
   bench_log "starting Shelf (dev profile, data in $data_dir, http :$SERVER_PORT, embedded PostgreSQL :$SHELF_EMBEDDED_DB_PORT)"
-  SHELF_DATA_DIR="$data_dir" SPRING_PROFILES_ACTIVE=dev java ${BENCH_JAVA_OPTS:-} -jar "$jar" >"$data_dir/shelf.log" 2>&1 &
+  SHELF_DATA_DIR="$data_dir" SPRING_PROFILES_ACTIVE=dev "${BENCH_JAVA:-java}" ${BENCH_JAVA_OPTS:-} -jar "$jar" >"$data_dir/shelf.log" 2>&1 &
   SHELF_PID=$!
   local deadline=$((SECONDS + 180))
   until curl -fs "localhost:$SERVER_PORT/actuator/health/readiness" 2>/dev/null | grep -q '"UP"'; do
@@ -154,7 +155,7 @@ bench_require_jar() {
 bench_environment_header() {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m)"
-  echo "java: $(java -version 2>&1 | head -1)"
+  echo "java: $("${BENCH_JAVA:-java}" -version 2>&1 | head -1)"
   echo "node: $(node --version)"
   echo "git: $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 }

@@ -14,6 +14,7 @@
 #   --jfr                record each JVM with JFR from start-up (profile settings, stack depth 256) into the results;
 #                        read with java bench/JfrAreas.java <file> http-nio <from> <to> (the rounds' times are printed)
 #   --port N             first port (default 18480): jar i gets SERVER_PORT N+2i, SHELF_EMBEDDED_DB_PORT N+2i+1
+#   --java LABEL=PATH    the java launcher for one label only (default: java on the PATH), e.g. another JDK
 #   --java-opts LABEL=OPTS   JVM options for one label only (e.g. a garbage collector, or -Dshelf.…=… settings); the
 #                        same jar may run under two labels to compare options
 # Writes bench/results/paired-jars-<time>/: rounds.tsv (label, start, end, requests, req/s, JVM CPU ms per request,
@@ -27,7 +28,7 @@ cd "$root"
 rounds=4 seconds=20 warmup=12000 connections=16 shops=20 products=20000 jfr=0 port=18480
 query='{ products(first: 50) { nodes { id title variants(first: 10) { nodes { id price { amount } } } } } }'
 labels=() jars=()
-declare -A java_opts=()
+declare -A java_opts=() java_bins=()
 while [ $# -gt 0 ]; do
   case $1 in
     --rounds) rounds=$2; shift 2 ;;
@@ -40,6 +41,7 @@ while [ $# -gt 0 ]; do
     --jfr) jfr=1; shift ;;
     --port) port=$2; shift 2 ;;
     --java-opts) java_opts[${2%%=*}]=${2#*=}; shift 2 ;;
+    --java) java_bins[${2%%=*}]=${2#*=}; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *=*) labels+=("${1%%=*}"); jars+=("$(realpath "${1#*=}")"); shift ;;
     *) bench_die "unknown argument $1 (--help)" ;;
@@ -72,10 +74,11 @@ for i in "${!jars[@]}"; do
   dirs[$i]=$(mktemp -d /tmp/shelf-paired.XXXXXX)
   opts=${java_opts[${labels[$i]}]:-}
   [ "$jfr" = 1 ] && opts="$opts -XX:FlightRecorderOptions:stackdepth=256 -XX:StartFlightRecording:settings=profile,filename=$root/$results/${labels[$i]}.jfr,dumponexit=true"
-  echo "${labels[$i]}: ${jars[$i]} ${opts:-(default JVM options)}" >>"$results/jars.txt"
+  java_bin=${java_bins[${labels[$i]}]:-java}
+  echo "${labels[$i]}: ${jars[$i]} on $("$java_bin" -version 2>&1 | head -1) ${opts:-(default JVM options)}" >>"$results/jars.txt"
   export SERVER_PORT=$((port + 2 * i)) SHELF_EMBEDDED_DB_PORT=$((port + 2 * i + 1))
   bench_require_free_ports "$SERVER_PORT" "$SHELF_EMBEDDED_DB_PORT"
-  BENCH_JAR=${jars[$i]} BENCH_JAVA_OPTS=$opts bench_start_shelf "${dirs[$i]}"
+  BENCH_JAR=${jars[$i]} BENCH_JAVA=$java_bin BENCH_JAVA_OPTS=$opts bench_start_shelf "${dirs[$i]}"
   pids[$i]=$SHELF_PID
   bench/generate-data.sh --db "host=localhost port=$SHELF_EMBEDDED_DB_PORT user=postgres dbname=postgres" \
     --shops "$shops" --products "$products" >"$results/${labels[$i]}-data.txt" 2>&1

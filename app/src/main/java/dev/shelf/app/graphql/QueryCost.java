@@ -156,11 +156,19 @@ final class QueryCost {
 				}
 			}
 		}
-		return new CostedField(field.getResultKey(), isConnection(named), selection(field.getChildren()), nodes, edges);
+		boolean list = GraphQLTypeUtil.isList(GraphQLTypeUtil.unwrapNonNull(field.getType(schema)));
+		Selection selection = selection(field.getChildren());
+		return new CostedField(field.getResultKey(), list, !list && isConnection(named), selection, selection.free(),
+				nodes, edges);
 	}
 
 	/** A selection's costing fields, by object type: an object costs its most expensive group. */
 	private record Selection(List<List<CostedField>> byObjectType) {
+
+		/** Whether no field below can cost anything: its objects need not be looked into. */
+		boolean free() {
+			return byObjectType.stream().allMatch(List::isEmpty);
+		}
 
 		long actual(Map<?, ?> object) {
 			long most = 0;
@@ -178,14 +186,18 @@ final class QueryCost {
 	private record Edges(String resultKey, List<CostedField> nodes) {
 	}
 
-	private record CostedField(String resultKey, boolean connection, Selection selection, List<CostedField> nodes,
-			List<Edges> edges) {
+	/**
+	 * A field that can cost something, with what the schema says of its values, so counting a response does not ask
+	 * each value what it is, and does not look into objects whose fields are all free (a variant's {@code price}).
+	 */
+	private record CostedField(String resultKey, boolean list, boolean connection, Selection selection, boolean free,
+			List<CostedField> nodes, List<Edges> edges) {
 
 		long actual(Object value) {
 			if (value == null) {
 				return 0;
 			}
-			if (value instanceof Collection<?> items) {
+			if (list && value instanceof Collection<?> items) {
 				long sum = 0;
 				for (Object item : items) {
 					sum += item == null ? 0 : object(item);
@@ -199,6 +211,9 @@ final class QueryCost {
 		}
 
 		private long object(Object value) {
+			if (free) {
+				return OBJECT;
+			}
 			return OBJECT + (value instanceof Map<?, ?> object ? selection.actual(object) : 0);
 		}
 
@@ -206,9 +221,7 @@ final class QueryCost {
 		private long items(Map<?, ?> page) {
 			long fromNodes = 0;
 			for (CostedField field : nodes) {
-				if (page.get(field.resultKey()) instanceof Collection<?> items) {
-					fromNodes = Math.max(fromNodes, field.actual(items));
-				}
+				fromNodes = Math.max(fromNodes, field.actual(page.get(field.resultKey())));
 			}
 			long fromEdges = 0;
 			for (Edges field : edges) {

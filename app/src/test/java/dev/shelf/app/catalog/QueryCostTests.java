@@ -89,6 +89,9 @@ class QueryCostTests {
 		// An interface: the fields of the type the object turns out to be; each shirt has two variants.
 		assertCost("{ node(id: \"" + shirt + "\") { id ... on Product { variants(first: 5) { nodes { id } } } } }",
 				1 + 2 + 5, 1 + 2 + 2);
+		// A list of objects: each id asked for is costed; an id that finds nothing (null) costs nothing actually.
+		assertCost("{ nodes(ids: [\"" + shirt + "\", \"gid://shelf/Product/999999999\"]) { id ... on Product { "
+				+ "variants(first: 5) { nodes { id } } } } }", 2 * (1 + 2 + 5), 1 + 2 + 2);
 		assertCost("mutation { productCreate(input: {title: \"One more\"}) { product { id variants(first: 5) { nodes { id } } } } }",
 				10, 10);
 	}
