@@ -7,8 +7,8 @@
 #   (b) pgbench running the SQL the app runs for that query (ProductQueries.listProducts + variantsOf, the same
 #       statement texts and parameters, prepared like pgjdbc does) on the same database, same connections and
 #       duration: transactions/s, p50/p99; the ratio GraphQL req/s / pgbench tps (target >= 30 %). A second
-#       pgbench script adds the shop look-up every authenticated request makes (3 statements, the request's
-#       whole SQL);
+#       pgbench script adds a look-up of the shop by domain (3 statements): requests made it until the shop's id was
+#       remembered per instance (third session), so it is no longer the request's SQL; kept for information;
 #   (c) deep keyset pages: --deep-products products in one new shop; `products(first: 50, after: <cursor>)` at
 #       position 999,950 (of 1,000,000) vs `products(first: 50)`, for sortKey ID and TITLE, under the same load
 #       as (a) (and once more with 1 connection: latency without queueing); ratio deep/first (target <= 1.2).
@@ -166,7 +166,7 @@ SELECT v.id, v.product_id, v.title, v.sku, v.price, v.currency_code, v.compare_a
 WHERE v.rank <= :max ORDER BY v.product_id, v.position, v.id;
 SQL
 {
-  echo "-- ShopRegistry.findByDomain: the shop look-up of every authenticated request (registerOnFirstSight)"
+  echo "-- ShopRegistry.findByDomain: the shop look-up by domain (registerOnFirstSight), which requests no longer make (Shops.registeredId remembers it)"
   echo "SELECT id, shopify_domain, iana_timezone, currency_code, created_at FROM catalog.shops WHERE shopify_domain = :domain;"
   cat "$results/pgbench-products-page.sql"
 } > "$results/pgbench-request.sql"
@@ -324,7 +324,7 @@ pgbench_cpu() { # $1 script, $2 "total" for the sum in µs -> "CPU per transacti
   a_cpu=$(graphql_cpu a-graphql total)
   for script in products-page request; do
     read -r tps p50 p99 _ < "$results/pgbench-$script.summary"
-    if [ "$script" = products-page ]; then what="page + variants SQL (2 statements)"; else what="page + variants + the shop look-up of every request (3 statements)"; fi
+    if [ "$script" = products-page ]; then what="page + variants SQL (2 statements)"; else what="page + variants + a shop look-up by domain (3 statements; requests no longer make the look-up)"; fi
     echo "| (b) pgbench, $what, $connections connections, ${duration} s | $(printf '%.1f' "$tps") tps, p50/p99 $p50 / $p99 ms; $(pgbench_cpu "$script") | | |"
     ratio=$(awk -v a="$a_rps" -v b="$tps" 'BEGIN { printf "%.0f", 100 * a / b }')
     cpu_ratio=$(awk -v a="$a_cpu" -v b="$(pgbench_cpu "$script" total)" 'BEGIN { printf "%.0f", 100 * b / a }')
