@@ -112,8 +112,9 @@ admissions() { # $1 via (lease|statement): the instance's count of admitted requ
 echo "admitted from a lease: $(admissions lease), by a statement: $(admissions statement) (lease: ${SHELF_GRAPHQL_BUCKET_LEASE:-1s})" |
   tee "$results/admissions.txt" >&2
 
-node - "$results" "$rounds" "$aa" <<'JS' | tee "$results/summary.txt"
-const fs = require('fs');
+node --input-type=module - "$results" "$rounds" "$aa" <<'JS' | tee "$results/summary.txt"
+import fs from 'fs';
+import { describe } from './bench/pair-stats.mjs';
 const [dir, rounds] = [process.argv[2], Number(process.argv[3])];
 const sum = { guard: { req: 0, s: 0, jvm: 0, pg: 0, p50: [], p99: [] }, noguard: { req: 0, s: 0, jvm: 0, pg: 0, p50: [], p99: [] } };
 for (const label of ['guard', 'noguard']) {
@@ -145,23 +146,10 @@ for (let r = 1; r <= rounds; r++) {
   pairs.push({ throughput: (g.requests / g.durationSeconds) / (n.requests / n.durationSeconds),
     cpu: ((gj1 - gj0 + gp1 - gp0) / g.requests) / ((nj1 - nj0 + np1 - np0) / n.requests) });
 }
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 console.log(`per round, throughput with / without: ${pairs.map((p) => (100 * p.throughput).toFixed(1)).join(' ')} %`);
 console.log(`per round, CPU per request with / without: ${pairs.map((p) => (100 * p.cpu).toFixed(1)).join(' ')} %`);
-// How far the median of this many pairs can be trusted: a 95 % bootstrap interval (pairs resampled with replacement,
-// 10,000 times, a fixed seed so a re-read of the same outputs prints the same interval).
-let seed = 42;
-const random = () => { seed = (seed + 0x6d2b79f5) | 0; let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
-const interval = (xs) => {
-  const medians = [];
-  for (let i = 0; i < 10000; i++) medians.push(median(xs.map(() => xs[Math.floor(random() * xs.length)])));
-  medians.sort((a, b) => a - b);
-  return `${(100 * medians[250]).toFixed(1)}-${(100 * medians[9749]).toFixed(1)} %`;
-};
-console.log(`median of the rounds: throughput ${(100 * median(pairs.map((p) => p.throughput))).toFixed(1)} % ` +
-  `(95 % bootstrap interval ${interval(pairs.map((p) => p.throughput))}), ` +
-  `CPU per request ${(100 * median(pairs.map((p) => p.cpu))).toFixed(1)} % (${interval(pairs.map((p) => p.cpu))})`);
+console.log(`median of the rounds: throughput ${describe(pairs.map((p) => p.throughput))}, ` +
+  `CPU per request ${describe(pairs.map((p) => p.cpu))}`);
 console.log(`throughput with guard / without: ${(100 * throughput).toFixed(1)} % (overhead ${(100 * (1 - throughput)).toFixed(1)} %); ` +
   `CPU per request with / without: ${(100 * cpu).toFixed(1)} % (overhead ${(100 * (cpu - 1)).toFixed(1)} %)`);
 JS

@@ -64,8 +64,8 @@ class ShopifyMirror {
 				SELECT id, product_id, shopify_updated_at, deleted_at FROM catalog.shopify_products
 				WHERE shop_id = :shop AND shopify_id = :shopifyId FOR UPDATE""")
 				.param("shop", shop.value()).param("shopifyId", data.shopifyId())
-				.query((row, n) -> new StoredMirror(row.getLong("id"), (Long) row.getObject("product_id"),
-						ProductRows.instant(row, "shopify_updated_at"), ProductRows.instant(row, "deleted_at")))
+				.query((row, n) -> new StoredMirror(row.getLong(1), (Long) row.getObject(2), ProductRows.instant(row, 3),
+						ProductRows.instant(row, 4)))
 				.single();
 		if (stored.deletedAt() != null || data.updatedAt().isBefore(stored.shopifyUpdatedAt())) {
 			log.info("Ignored stale Shopify update of product {} (updated_at {}, stored {}{})", data.shopifyId(),
