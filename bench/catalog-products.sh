@@ -160,7 +160,6 @@ warm_until_jit_quiet a-graphql "$big_token" "$warmup" --query "$query_a" --conne
 load a-graphql "$big_token" 0 --query "$query_a" --connections "$connections" --duration "$duration" \
   --expect-path data.products.nodes --expect-length 50
 
-
 # --- (b) pgbench, the same SQL (texts from ProductQueries / ProductRows / ShopRegistry)
 page_ids=$(bench_psql -Atc "SELECT '{' || string_agg(id::text, ',' ORDER BY id) || '}' FROM
   (SELECT id FROM catalog.products WHERE shop_id = $big_id ORDER BY id LIMIT 50) t")
@@ -208,7 +207,7 @@ done
 
 # --- the ratio: GraphQL and pgbench in alternating rounds. Run one after the other, each once, the two figures
 # also measured how fast the machine was at the time: on this shared machine pgbench of the same script ran at
-# 2,441-3,642 tps in different runs, and its PostgreSQL CPU per transaction moved with it. So the GraphQL load (from
+# 2,337-3,538 tps in different runs, and its PostgreSQL CPU per transaction moved with it. So the GraphQL load (from
 # wrk) and pgbench of the two statements take turns, --pairs times each in the order GraphQL, pgbench, pgbench,
 # GraphQL, …, and each pair of neighbouring rounds gives one ratio. wrk is written in C like pgbench's client: the
 # Node.js driver above spends ~0.2 ms of these two cores' CPU per request (it checked the response bodies), pgbench's

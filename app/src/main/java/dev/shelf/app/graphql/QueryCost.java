@@ -133,7 +133,9 @@ final class QueryCost {
 					fields.add(costed.get(child));
 				}
 			}
-			byObjectType.add(fields);
+			if (!fields.isEmpty()) { // an object type whose fields are all free costs nothing below the object
+				byObjectType.add(fields);
+			}
 		}
 		return new Selection(byObjectType);
 	}
@@ -157,17 +159,19 @@ final class QueryCost {
 			}
 		}
 		boolean list = GraphQLTypeUtil.isList(GraphQLTypeUtil.unwrapNonNull(field.getType(schema)));
-		Selection selection = selection(field.getChildren());
-		return new CostedField(field.getResultKey(), list, !list && isConnection(named), selection, selection.free(),
+		return new CostedField(field.getResultKey(), list, !list && isConnection(named), selection(field.getChildren()),
 				nodes, edges);
 	}
 
-	/** A selection's costing fields, by object type: an object costs its most expensive group. */
+	/**
+	 * A selection's costing fields, by object type (types with none left out): an object costs its most expensive
+	 * group, and nothing below it when there is no group.
+	 */
 	private record Selection(List<List<CostedField>> byObjectType) {
 
 		/** Whether no field below can cost anything: its objects need not be looked into. */
 		boolean free() {
-			return byObjectType.stream().allMatch(List::isEmpty);
+			return byObjectType.isEmpty();
 		}
 
 		long actual(Map<?, ?> object) {
@@ -190,7 +194,7 @@ final class QueryCost {
 	 * A field that can cost something, with what the schema says of its values, so counting a response does not ask
 	 * each value what it is, and does not look into objects whose fields are all free (a variant's {@code price}).
 	 */
-	private record CostedField(String resultKey, boolean list, boolean connection, Selection selection, boolean free,
+	private record CostedField(String resultKey, boolean list, boolean connection, Selection selection,
 			List<CostedField> nodes, List<Edges> edges) {
 
 		long actual(Object value) {
@@ -211,7 +215,7 @@ final class QueryCost {
 		}
 
 		private long object(Object value) {
-			if (free) {
+			if (selection.free()) {
 				return OBJECT;
 			}
 			return OBJECT + (value instanceof Map<?, ?> object ? selection.actual(object) : 0);

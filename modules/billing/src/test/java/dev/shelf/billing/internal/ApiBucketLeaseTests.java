@@ -56,8 +56,8 @@ class ApiBucketLeaseTests {
 		ApiBuckets instance = newInstance();
 		assertThat(instance.admit(shop, 10, SLOW_BUCKET).admitted()).isTrue();
 		// 10 points for the request and a lease of a tenth of the bucket.
-		assertThat(leased()).isEqualTo(100.0);
-		assertThat(available()).isEqualTo(890.0);
+		assertThat(bucket().leased()).isEqualTo(100.0);
+		assertThat(bucket().available()).isEqualTo(890.0);
 		String statementAt = jdbc.sql("SELECT updated_at::text FROM billing.api_buckets WHERE shop_id = ?")
 				.param(shop.value()).query(String.class).single();
 
@@ -71,7 +71,7 @@ class ApiBucketLeaseTests {
 				.param(shop.value()).query(String.class).single()).as("no statement since the lease").isEqualTo(statementAt);
 
 		instance.admit(shop, 10, SLOW_BUCKET);
-		assertThat(available()).as("the next statement leased again").isBetween(780.0, 785.0);
+		assertThat(bucket().available()).as("the next statement leased again").isBetween(780.0, 785.0);
 	}
 
 	@Test
@@ -81,7 +81,7 @@ class ApiBucketLeaseTests {
 		instance.giveBack(shop, 60); // the request's actual cost was 40
 
 		assertThat(instance.admit(shop, 150, SLOW_BUCKET).admitted()).isTrue();
-		assertThat(available()).as("admitted from the lease's 160 points").isBetween(800.0, 805.0);
+		assertThat(bucket().available()).as("admitted from the lease's 160 points").isBetween(800.0, 805.0);
 	}
 
 	@Test
@@ -90,8 +90,8 @@ class ApiBucketLeaseTests {
 		Limits noLease = new Limits(new Bucket(1000, 1), Map.of(), Duration.ZERO);
 		for (int i = 1; i <= 3; i++) {
 			instance.admit(shop, 10, noLease);
-			assertThat(leased()).isZero();
-			assertThat(available()).isBetween(1000.0 - 10 * i, 1000.0 - 10 * i + 5);
+			assertThat(bucket().leased()).isZero();
+			assertThat(bucket().available()).isBetween(1000.0 - 10 * i, 1000.0 - 10 * i + 5);
 		}
 	}
 
@@ -99,11 +99,11 @@ class ApiBucketLeaseTests {
 	void anExpiredLeaseGoesBackToTheBucket() {
 		Limits shortLease = new Limits(new Bucket(1000, 1), Map.of(), Duration.ofMillis(100));
 		throttle.admit(shop, 10, shortLease);
-		assertThat(available()).isBetween(890.0, 895.0);
+		assertThat(bucket().available()).isBetween(890.0, 895.0);
 
 		// The application's own instance gives it back on its schedule; nothing else touches this shop's bucket.
-		await().atMost(BillingFixtures.PATIENCE).until(() -> available() >= 990.0);
-		assertThat(available()).isLessThan(1000.0);
+		await().atMost(BillingFixtures.PATIENCE).until(() -> bucket().available() >= 990.0);
+		assertThat(bucket().available()).isLessThan(1000.0);
 	}
 
 	@Test
@@ -161,13 +161,12 @@ class ApiBucketLeaseTests {
 		return new ApiBuckets(statements, new SimpleMeterRegistry());
 	}
 
-	private double leased() {
-		return jdbc.sql("SELECT leased FROM billing.api_buckets WHERE shop_id = ?").param(shop.value())
-				.query(Double.class).single();
+	/** The shop's bucket row as the statements left it. */
+	private BucketRow bucket() {
+		return jdbc.sql("SELECT leased, available FROM billing.api_buckets WHERE shop_id = ?").param(shop.value())
+				.query(BucketRow.class).single();
 	}
 
-	private double available() {
-		return jdbc.sql("SELECT available FROM billing.api_buckets WHERE shop_id = ?").param(shop.value())
-				.query(Double.class).single();
+	private record BucketRow(double leased, double available) {
 	}
 }
